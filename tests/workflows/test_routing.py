@@ -1,0 +1,94 @@
+"""Lanes resolve to the right level of trees of any depth (RULES.md §1.2)."""
+
+from pathlib import Path
+
+import pytest
+
+from workflows.errors import NoResponsibleUnit
+from workflows.org import OrgUnitRef, chain_of
+from workflows.routing import (
+    LaneRule,
+    approving_committee,
+    intermediate_deliberators,
+    load_lane_rules,
+    resolve_unit,
+)
+
+
+class Tree:
+    def __init__(self, *units: OrgUnitRef):
+        self.units = {u.id: u for u in units}
+
+    def get(self, unit_id):
+        return self.units.get(unit_id)
+
+    def children(self, unit_id):
+        return [u for u in self.units.values() if u.parent_id == unit_id]
+
+
+COUNTY = OrgUnitRef(1, "城关县委", "county_committee", None)
+DEPARTMENT = OrgUnitRef(2, "城关县委组织部", "org_department", 1)
+HOSPITAL = OrgUnitRef(3, "县人民医院党委", "primary_committee", 1, can_approve_admission=True)
+GENERAL = OrgUnitRef(4, "内科党总支", "general_branch", 3)
+BRANCH = OrgUnitRef(5, "内科第一党支部", "branch", 4)
+TOWN = OrgUnitRef(6, "城关镇党委", "primary_committee", 1, can_approve_admission=True)
+TOWN_BRANCH = OrgUnitRef(7, "城关镇机关党支部", "branch", 6)
+COMMUNITY = OrgUnitRef(8, "东街社区党委", "primary_committee", 6, can_approve_admission=False)
+COMMUNITY_BRANCH = OrgUnitRef(9, "东街社区第一党支部", "branch", 8)
+ORPHAN = OrgUnitRef(10, "无上级党支部", "branch", None)
+TREE = Tree(COUNTY, DEPARTMENT, HOSPITAL, GENERAL, BRANCH, TOWN, TOWN_BRANCH, COMMUNITY, COMMUNITY_BRANCH, ORPHAN)
+
+APPROVING = LaneRule("approving_committee", "基层党委", "approving_committee", ("secretary",))
+DEPARTMENT_LANE = LaneRule("organisation_department", "组织部", "filing_department", ("staff",))
+
+
+def test_approving_committee_skips_the_general_branch():
+    assert approving_committee(chain_of(TREE, BRANCH.id)) == HOSPITAL
+
+
+def test_approving_committee_skips_a_committee_without_admission_authority():
+    assert approving_committee(chain_of(TREE, COMMUNITY_BRANCH.id)) == TOWN
+
+
+def test_a_branch_directly_under_its_committee_has_no_deliberator():
+    assert intermediate_deliberators(chain_of(TREE, TOWN_BRANCH.id)) == []
+
+
+def test_the_general_branch_deliberates_for_its_branches():
+    assert intermediate_deliberators(chain_of(TREE, BRANCH.id)) == [GENERAL]
+
+
+def test_a_community_committee_without_authority_deliberates():
+    assert intermediate_deliberators(chain_of(TREE, COMMUNITY_BRANCH.id)) == [COMMUNITY]
+
+
+@pytest.mark.parametrize("branch", [BRANCH, TOWN_BRANCH, COMMUNITY_BRANCH])
+def test_filing_goes_to_the_department_above_the_approving_committee(branch):
+    assert resolve_unit(DEPARTMENT_LANE, TREE, branch.id, {}, {}) == DEPARTMENT
+
+
+def test_a_lane_without_unit_names_the_lane_and_the_unit():
+    with pytest.raises(NoResponsibleUnit) as raised:
+        resolve_unit(APPROVING, TREE, ORPHAN.id, {}, {})
+    assert raised.value.lane == "approving_committee"
+    assert raised.value.unit_name == "无上级党支部"
+
+
+def test_a_task_variable_selects_the_deliberating_unit():
+    rule = LaneRule("deliberating_org", "审议", "task_unit:deliberating_unit", ("secretary",))
+    assert resolve_unit(rule, TREE, BRANCH.id, {}, {"deliberating_unit": GENERAL.id}) == GENERAL
+
+
+def test_the_shipped_registry_has_valid_selectors():
+    rules = load_lane_rules(Path(__file__).parents[2] / "bpmn" / "lanes.json")
+    assert {"branch_secretary", "branch_committee", "approving_committee", "organisation_department"} <= {
+        r.key for r in rules
+    }
+    assert all(r.positions for r in rules)
+
+
+def test_an_unknown_selector_is_refused():
+    from workflows.routing import lane_rule_from_dict
+
+    with pytest.raises(ValueError):
+        lane_rule_from_dict({"key": "x", "label": "x", "selector": "everyone", "positions": ["secretary"]})

@@ -1,0 +1,52 @@
+"""Log in and out; the language switch."""
+
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from ..extensions import db, login_manager
+from ..models import User
+from .forms import LoginForm
+
+bp = Blueprint("auth", __name__, url_prefix="/auth")
+
+
+@login_manager.user_loader
+def load_user(user_id: str):
+    return db.session.get(User, int(user_id))
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("home.index"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = db.session.scalar(db.select(User).filter_by(username=form.username.data.strip()))
+        if user is not None and user.is_enabled and user.check_password(form.password.data):
+            login_user(user)
+            return redirect(_safe_next(request.args.get("next")))
+        form.password.errors.append(_("用户名或密码不正确，请重新输入。"))
+    return render_template("auth/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+@login_required
+def logout():
+    logout_user()
+    flash(_("您已退出登录。"), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/language/<code>", methods=["POST"])
+def set_language(code: str):
+    if code in ("zh_CN", "en"):
+        session["language"] = code
+    return redirect(_safe_next(request.form.get("next") or request.referrer))
+
+
+def _safe_next(target: str | None) -> str:
+    # Only same-site relative paths: never an open redirect.
+    if target and target.startswith("/") and not target.startswith("//"):
+        return target
+    return url_for("home.index")

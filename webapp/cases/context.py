@@ -1,0 +1,75 @@
+"""Facts the domain rules need, read from the database: settings, referenced members, the roster."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func
+
+from workflows.calendar import parse_date
+from workflows.guards import MemberFacts, StepContext
+from workflows.settings import RuleSettings
+
+from .. import clock
+from ..extensions import db
+from ..models import Member, OrgUnit, RuleOverride
+
+# Columns of Member a start form may fill for a new subject (RULES.md §3.2, R01 "person").
+SUBJECT_COLUMNS = ("name", "gender", "ethnicity", "birth_date", "id_number", "education", "occupation",
+                   "work_unit", "phone")
+
+
+def rule_settings_for(unit_id: int) -> RuleSettings:
+    """Defaults overridden by every unit from the root down to ``unit_id`` (the nearest wins)."""
+    unit = db.session.get(OrgUnit, unit_id)
+    chain = [*reversed(unit.ancestors()), unit] if unit else []
+    rows = db.session.scalars(db.select(RuleOverride).where(RuleOverride.unit_id.in_([u.id for u in chain])))
+    by_unit: dict[int, dict[str, Any]] = {}
+    for row in rows:
+        by_unit.setdefault(row.unit_id, {})[row.key] = row.value
+    return RuleSettings.resolve([by_unit.get(u.id, {}) for u in chain])
+
+
+def voting_member_count(unit_id: int) -> int:
+    """应到会有表决权的党员: full members in good standing of the branch (RULES.md §2.1)."""
+    return db.session.scalar(
+        db.select(func.count(Member.id)).filter_by(unit_id=unit_id, stage="full_member", in_good_standing=True)
+    )
+
+
+def member_facts(member: Member) -> MemberFacts:
+    return MemberFacts(
+        id=member.id, name=member.name, stage=member.stage, in_good_standing=member.in_good_standing,
+        has_voting_rights=member.has_voting_rights, unit_id=member.unit_id,
+    )
+
+
+def referenced_member_ids(procedure, data: dict[str, Any]) -> set[int]:
+    ids: set[int] = set()
+    for field in procedure.MEMBER_FIELDS:
+        value = data.get(field)
+        values = value if isinstance(value, (list, tuple)) else [value]
+        ids.update(int(v) for v in values if v not in (None, ""))
+    return ids
+
+
+def step_context(procedure, unit_id: int, data: dict[str, Any], case_variables: dict[str, Any],
+                 settings: RuleSettings) -> StepContext:
+    ids = referenced_member_ids(procedure, data)
+    members = db.session.scalars(db.select(Member).where(Member.id.in_(ids))).all() if ids else []
+    return StepContext(
+        today=clock.today(), case_data=case_variables, members={m.id: member_facts(m) for m in members},
+        voting_members=voting_member_count(unit_id), settings=settings,
+    )
+
+
+def member_from_start_form(procedure, unit: OrgUnit, data: dict[str, Any]) -> Member | None:
+    """The new subject a start form describes (an applicant), or None for procedures on existing subjects."""
+    if getattr(procedure, "SUBJECT_KIND", None) != "new_member":
+        return None
+    values = {c: data.get(c) for c in SUBJECT_COLUMNS if data.get(c) not in (None, "")}
+    if "birth_date" in values:
+        values["birth_date"] = parse_date(values["birth_date"])
+    member = Member(unit_id=unit.id, top_org_id=unit.top_org_id, stage="applicant", **values)
+    db.session.add(member)
+    return member

@@ -1,0 +1,243 @@
+"""The only code that joins the engine and the database: start a case, complete, claim, reassign.
+
+Operations flush but never commit: the view (or API endpoint) commits once, so a refused guard or
+a stale version leaves nothing half-written.
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from sqlalchemy import update
+from sqlalchemy.orm.exc import StaleDataError
+
+from workflows.engine import ReadyTask
+from workflows.errors import EngineError, NoResponsibleUnit
+from workflows.guards import Violation
+from workflows.org import chain_of
+from workflows.procedures import PROCEDURES
+from workflows.routing import intermediate_deliberators, resolve_unit
+from workflows.specs import Definition
+
+from .. import clock
+from ..audit import record_event
+from ..extensions import db
+from ..models import Case, LaneRuleRow, OrgUnit, ProcessDefinition, Submission, User, WorkItem
+from ..orgtree import DbOrgTree
+from ..runtime import runtime
+from .context import member_from_start_form, rule_settings_for, step_context
+
+
+class GuardFailed(Exception):
+    """A domain rule refused the submitted data; nothing was changed."""
+
+    def __init__(self, violations: list[Violation]):
+        super().__init__("; ".join(v.message % v.params for v in violations))
+        self.violations = violations
+
+
+class AlreadyHandled(Exception):
+    """The work item was completed, claimed or changed by someone else first (HTTP 409)."""
+
+
+class CaseError(Exception):
+    """The engine could not run the case on; the case was put in error."""
+
+
+def current_definition(process_key: str) -> ProcessDefinition | None:
+    return db.session.scalars(
+        db.select(ProcessDefinition).filter_by(process_key=process_key, is_current=True)
+        .order_by(ProcessDefinition.version.desc()).limit(1)
+    ).first()
+
+
+def start_case(definition_row: ProcessDefinition, unit: OrgUnit, data: dict[str, Any], actor: User) -> Case:
+    """Create a case from the start form's data: check the guards, create the subject, run to the first waits."""
+    rt = runtime()
+    definition = rt.definition(definition_row)
+    procedure = PROCEDURES[definition.process_id]
+    settings = rule_settings_for(unit.id)
+    start = definition.start_step
+    ctx = step_context(procedure, unit.id, data, {}, settings)
+    violations = procedure.check(start.form_key, data, ctx)
+    if violations:
+        raise GuardFailed(violations)
+
+    tree = DbOrgTree()
+    variables = {**procedure.derive(start.form_key, data, ctx), **_routing_facts(tree, unit.id)}
+    subject = member_from_start_form(procedure, unit, data)
+    workflow = rt.engine.start(definition, variables)
+    now = clock.now()
+    case = Case(
+        business_key=_business_key(definition.process_id), process_key=definition.process_id,
+        definition_id=definition_row.id, unit_id=unit.id, top_org_id=unit.top_org_id,
+        title=" · ".join(x for x in (definition.name, subject.name if subject else None, unit.name) if x),
+        status="running", state="", variables={}, started_by_id=actor.id, started_at=now, updated_at=now,
+        subject=subject,
+    )
+    db.session.add(case)
+    db.session.flush()
+    record_event(case, "start", actor, step_code=start.step_code, summary=start.label, data=data)
+    _save_submission(case, None, start.step_code, start.form_key, data, actor)
+    _apply_member_changes(case, procedure, start.form_key, data, variables, variables)
+    _after_engine_step(case, definition, workflow, tree, settings, actor)
+    db.session.flush()
+    return case
+
+
+def complete_work_item(item: WorkItem, data: dict[str, Any], actor: User) -> Case:
+    """Complete a work item with the submitted form data; 409 (AlreadyHandled) when it is stale."""
+    case = _lock_case(item.case_id)
+    db.session.refresh(item)
+    if not item.is_open or (item.assignee_id is not None and item.assignee_id != actor.id):
+        raise AlreadyHandled()
+    rt = runtime()
+    definition = rt.definition(case.definition)
+    procedure = PROCEDURES[definition.process_id]
+    settings = rule_settings_for(case.unit_id)
+    workflow = rt.serializer.loads(case.state)
+    case_variables = rt.engine.case_data(workflow)
+    ctx = step_context(procedure, case.unit_id, data, case_variables, settings)
+    violations = procedure.check(item.form_key, data, ctx)
+    if violations:
+        raise GuardFailed(violations)
+
+    tree = DbOrgTree()
+    derived = procedure.derive(item.form_key, data, ctx)
+    try:
+        rt.engine.complete(workflow, item.task_id, {**derived, **_routing_facts(tree, case.unit_id)})
+    except EngineError as err:
+        raise CaseError(str(err)) from err
+    now = clock.now()
+    item.status, item.completed_at, item.completed_by_id = "completed", now, actor.id
+    item.assignee_id = item.assignee_id or actor.id
+    record_event(case, "complete", actor, step_code=item.step_code, summary=item.title, data=data)
+    _save_submission(case, item, item.step_code, item.form_key, data, actor)
+    _apply_member_changes(case, procedure, item.form_key, data, derived, {**case_variables, **derived})
+    _after_engine_step(case, definition, workflow, tree, settings, actor)
+    try:
+        db.session.flush()
+    except StaleDataError as err:
+        raise AlreadyHandled() from err
+    return case
+
+
+def claim_work_item(item: WorkItem, actor: User) -> None:
+    """认领: take an unclaimed item so colleagues see who is on it."""
+    claimed = db.session.execute(
+        update(WorkItem).where(WorkItem.id == item.id, WorkItem.status == "open", WorkItem.assignee_id.is_(None))
+        .values(assignee_id=actor.id, claimed_at=clock.now())
+    ).rowcount
+    if claimed != 1:
+        raise AlreadyHandled()
+    db.session.refresh(item)
+    record_event(item.case, "claim", actor, step_code=item.step_code, summary=item.title)
+
+
+def reassign_work_item(item: WorkItem, assignee: User, actor: User) -> None:
+    """转办: hand an open item to another holder of an acting position in its unit."""
+    if not item.is_open:
+        raise AlreadyHandled()
+    previous = item.assignee.display_name if item.assignee else None
+    item.assignee_id, item.claimed_at = assignee.id, clock.now()
+    record_event(item.case, "reassign", actor, step_code=item.step_code, summary=item.title,
+                 data={"from": previous, "to": assignee.display_name, "to_user_id": assignee.id})
+
+
+def _lock_case(case_id: int) -> Case:
+    # Row lock on PostgreSQL; on SQLite the version counter (compare-and-swap at flush) decides.
+    return db.session.execute(
+        db.select(Case).where(Case.id == case_id).with_for_update().execution_options(populate_existing=True)
+    ).scalar_one()
+
+
+def _routing_facts(tree: DbOrgTree, unit_id: int) -> dict[str, Any]:
+    """Facts of the organisation tree the definition's gateways and multi-instance steps read."""
+    return {"deliberating_units": [u.id for u in intermediate_deliberators(chain_of(tree, unit_id))]}
+
+
+def _after_engine_step(case: Case, definition: Definition, workflow, tree: DbOrgTree, settings, actor) -> None:
+    """Persist the engine state and project the ready user tasks into work items."""
+    rt = runtime()
+    engine = rt.engine
+    ready = engine.ready_tasks(definition, workflow)
+    variables = engine.case_data(workflow)
+    case.state = rt.serializer.dumps(workflow)
+    case.variables = variables
+    case.next_timer_at = engine.next_timer_at(workflow)
+    case.updated_at = clock.now()
+    if ready:
+        case.stage = ready[0].step.stage or case.stage
+        case.current_step = "、".join(t.step.label for t in ready)
+    if engine.is_finished(workflow):
+        procedure = PROCEDURES[definition.process_id]
+        case.outcome = engine.end_event(workflow)
+        case.status = procedure.END_STATUS.get(case.outcome, "completed")
+        case.current_step, case.finished_at = None, clock.now()
+        record_event(case, "finish", None, step_code=case.outcome, summary=case.status)
+    _sync_work_items(case, definition, ready, variables, tree, settings, actor)
+
+
+def _sync_work_items(case, definition, ready: list[ReadyTask], variables, tree, settings, actor) -> None:
+    ready_ids = {t.task_id for t in ready}
+    for item in case.work_items:
+        if item.is_open and item.task_id not in ready_ids:
+            item.status = "cancelled"
+    known = {item.task_id for item in case.work_items}
+    lane_rules = {row.key: row.rule() for row in db.session.scalars(db.select(LaneRuleRow))}
+    procedure = PROCEDURES[definition.process_id]
+    today = clock.today()
+    for task in ready:
+        if task.task_id in known:
+            continue
+        rule = lane_rules.get(task.step.lane)
+        try:
+            if rule is None:
+                raise NoResponsibleUnit(task.step.lane or "", case.unit.name, "—")
+            unit = resolve_unit(rule, tree, case.unit_id, variables, task.variables)
+        except NoResponsibleUnit as err:
+            _put_in_error(case, task, err, actor)
+            continue
+        due = procedure.due_dates(task.step.deadline, today, variables, settings) if task.step.deadline else None
+        due_on, hard_due_on, remind_on = due or (None, None, None)
+        case.work_items.append(WorkItem(
+            case_id=case.id, top_org_id=case.top_org_id, task_id=task.task_id, step_code=task.step_code,
+            title=task.step.label, lane=rule.key, form_key=task.step.form_key, stage=task.step.stage,
+            unit_id=unit.id, positions=WorkItem.encode_positions(rule.positions), status="open",
+            due_on=due_on, hard_due_on=hard_due_on, remind_on=remind_on, opened_at=clock.now(),
+        ))
+
+
+def _put_in_error(case: Case, task: ReadyTask, err: NoResponsibleUnit, actor) -> None:
+    # Never a lost task: the engine state keeps the ready task; the case waits for an admin.
+    case.status = "error"
+    case.error_message = (
+        f"环节「{task.step.label}」的泳道 {err.lane}（{err.selector}）在组织架构中找不到办理单位"
+        f"（办件单位：{err.unit_name}）。请管理员检查组织架构或泳道配置后重新路由。"
+    )
+    record_event(case, "error", actor, step_code=task.step_code, summary=case.error_message)
+
+
+def _save_submission(case, item, step_code, form_key, data, actor) -> None:
+    db.session.add(Submission(
+        case_id=case.id, work_item_id=item.id if item else None, step_code=step_code, form_key=form_key,
+        data=data, submitted_by_id=actor.id, submitted_at=clock.now(),
+    ))
+
+
+def _apply_member_changes(case, procedure, form_key, data, derived, case_variables) -> None:
+    if case.subject is None:
+        return
+    from workflows.calendar import parse_date
+
+    changes = procedure.member_changes(form_key, data, derived, case_variables)
+    for field, value in changes.items():
+        if field != "stage" and isinstance(value, str):
+            value = parse_date(value)
+        setattr(case.subject, field, value)
+
+
+def _business_key(process_key: str) -> str:
+    prefix = {"recruitment": "FZ"}.get(process_key, process_key[:2].upper())
+    return f"{prefix}-{clock.today():%Y%m%d}-{secrets.token_hex(3).upper()}"

@@ -1,0 +1,13 @@
+"""Persistence: columns, relationships and permission checks; no engine calls."""
+
+from .audit import AuditEvent
+from .case import Case, Submission, WorkItem
+from .member import Member
+from .org import OrgUnit, Position
+from .process import LaneRuleRow, ProcessDefinition, RuleOverride
+from .user import User
+
+__all__ = [
+    "AuditEvent", "Case", "LaneRuleRow", "Member", "OrgUnit", "Position", "ProcessDefinition",
+    "RuleOverride", "Submission", "User", "WorkItem",
+]

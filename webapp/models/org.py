@@ -1,0 +1,67 @@
+"""The organisation tree and the positions people hold in it."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from workflows.org import OrgUnitRef
+
+from ..extensions import db
+
+
+class OrgUnit(db.Model):
+    __tablename__ = "org_units"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    kind: Mapped[str] = mapped_column(String(32), index=True)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id"), index=True)
+    # Id of the top-level organisation: the key to distribute case-side data by (ARCHITECTURE.md).
+    top_org_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    can_approve_admission: Mapped[bool] = mapped_column(Boolean, default=False)
+    is_joint: Mapped[bool] = mapped_column(Boolean, default=False)
+    is_temporary: Mapped[bool] = mapped_column(Boolean, default=False)
+    covered_units: Mapped[str | None] = mapped_column(String(500))
+    status: Mapped[str] = mapped_column(String(16), default="active")
+    term_no: Mapped[int | None] = mapped_column(Integer)
+    term_due_on: Mapped[date | None] = mapped_column(Date)
+
+    parent: Mapped[OrgUnit | None] = relationship(remote_side=[id], back_populates="children")
+    children: Mapped[list[OrgUnit]] = relationship(back_populates="parent", order_by="OrgUnit.id")
+    positions: Mapped[list[Position]] = relationship(back_populates="unit")
+
+    def ref(self) -> OrgUnitRef:
+        return OrgUnitRef(self.id, self.name, self.kind, self.parent_id, self.can_approve_admission)
+
+    def ancestors(self) -> list[OrgUnit]:
+        """Parent first, root last."""
+        chain, unit = [], self.parent
+        while unit is not None:
+            chain.append(unit)
+            unit = unit.parent
+        return chain
+
+    def path_name(self) -> str:
+        return " / ".join(u.name for u in reversed([self, *self.ancestors()]))
+
+
+class Position(db.Model):
+    """A person's position in a unit (书记, 组织委员 …) with its dates."""
+
+    __tablename__ = "positions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("org_units.id"), index=True)
+    role: Mapped[str] = mapped_column(String(32))
+    started_on: Mapped[date] = mapped_column(Date)
+    ended_on: Mapped[date | None] = mapped_column(Date)
+
+    user = relationship("User", back_populates="positions")
+    unit: Mapped[OrgUnit] = relationship(back_populates="positions")
+
+    def is_active_on(self, day: date) -> bool:
+        return self.started_on <= day and (self.ended_on is None or day <= self.ended_on)

@@ -1,0 +1,79 @@
+"""Who may see and act on what: work items belong to the holders of acting positions in a unit."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import and_, or_
+
+from . import clock
+from .extensions import db
+from .models import Case, OrgUnit, User, WorkItem
+
+
+def eligible_filter(user: User, day: date | None = None):
+    """SQL condition: open work items routed to a unit where ``user`` holds an acting position."""
+    clauses = [
+        and_(WorkItem.unit_id == p.unit_id, WorkItem.positions.like(f"%,{p.role},%"))
+        for p in user.active_positions(day or clock.today())
+    ]
+    return or_(*clauses) if clauses else WorkItem.id.is_(None)
+
+
+def inbox_filter(user: User, day: date | None = None):
+    """待办: open items the user may act on, unclaimed or claimed by the user."""
+    return and_(
+        WorkItem.status == "open",
+        or_(WorkItem.assignee_id == user.id, and_(WorkItem.assignee_id.is_(None), eligible_filter(user, day))),
+    )
+
+
+def is_eligible(user: User, item: WorkItem, day: date | None = None) -> bool:
+    roles = user.acting_roles_in(item.unit_id, day or clock.today())
+    return bool(roles.intersection(item.position_list))
+
+
+def can_act(user: User, item: WorkItem) -> bool:
+    """May complete (or claim) the item: an acting position in its unit, or it was assigned to the user."""
+    if item.assignee_id is not None:
+        return item.assignee_id == user.id
+    return is_eligible(user, item)
+
+
+def can_see_item(user: User, item: WorkItem) -> bool:
+    return user.is_admin or item.assignee_id == user.id or is_eligible(user, item) or can_view_case(user, item.case)
+
+
+def can_reassign(user: User, item: WorkItem) -> bool:
+    """转办: admins and the secretary of the unit the item is routed to."""
+    return user.is_admin or "secretary" in user.acting_roles_in(item.unit_id, clock.today())
+
+
+def supervised_unit_ids(user: User) -> set[int]:
+    """Units where the user holds a position, and every unit below them (read-only supervision)."""
+    roots = {p.unit_id for p in user.active_positions(clock.today())}
+    found, frontier = set(roots), list(roots)
+    while frontier:
+        children = db.session.scalars(db.select(OrgUnit.id).where(OrgUnit.parent_id.in_(frontier))).all()
+        frontier = [c for c in children if c not in found]
+        found.update(frontier)
+    return found
+
+
+def can_view_case(user: User, case: Case) -> bool:
+    """Admins, the starter, holders of positions in the case's unit or above, and anyone a step was routed to."""
+    if user.is_admin or case.started_by_id == user.id:
+        return True
+    if case.unit_id in supervised_unit_ids(user):
+        return True
+    return any(
+        item.assignee_id == user.id or item.completed_by_id == user.id or is_eligible(user, item)
+        for item in case.work_items
+    )
+
+
+def can_start_in(user: User, unit: OrgUnit) -> bool:
+    """Branch-level officers start cases for their branch; admins for any branch."""
+    if user.is_admin:
+        return True
+    return bool(user.acting_roles_in(unit.id, clock.today()) & {"secretary", "deputy_secretary", "org_member"})

@@ -1,0 +1,34 @@
+"""The engine objects the web layer uses, built once per app and kept in app.extensions."""
+
+from __future__ import annotations
+
+from flask import current_app
+
+from workflows.engine import CaseEngine
+from workflows.serialization import CaseSerializer
+from workflows.specs import Definition, cached_definition, load_definition
+
+from .extensions import db
+from .models import ProcessDefinition
+
+
+class Runtime:
+    """CaseEngine + CaseSerializer, with definitions resolved from the database by content hash."""
+
+    def __init__(self):
+        self.engine = CaseEngine()
+        self.serializer = CaseSerializer(self.definition_by_sha256)
+
+    def definition(self, row: ProcessDefinition) -> Definition:
+        return cached_definition(row.sha256) or load_definition(row.bpmn_xml)
+
+    def definition_by_sha256(self, sha256: str) -> Definition:
+        cached = cached_definition(sha256)
+        if cached is not None:
+            return cached
+        row = db.session.scalars(db.select(ProcessDefinition).filter_by(sha256=sha256).limit(1)).one()
+        return load_definition(row.bpmn_xml)
+
+
+def runtime() -> Runtime:
+    return current_app.extensions["partyflow_runtime"]

@@ -1,0 +1,115 @@
+"""Run cases: start, complete a user task with data, run engine steps, list what is ready."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.specs.defaults import EndEvent
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask
+from SpiffWorkflow.task import TaskState
+
+from .errors import EngineError, TaskNotReady
+from .expressions import restricted_script_engine
+from .specs import Definition, Step
+
+
+@dataclass(frozen=True)
+class ReadyTask:
+    """A user task waiting for a person, as the application sees it."""
+
+    task_id: str
+    step: Step
+    variables: Mapping[str, Any]
+
+    @property
+    def step_code(self) -> str:
+        return self.step.step_code
+
+
+class CaseEngine:
+    """Stateless facade over SpiffWorkflow; the caller persists what it returns."""
+
+    def __init__(self):
+        self.script_engine = restricted_script_engine()
+
+    def start(self, definition: Definition, data: Mapping[str, Any]) -> BpmnWorkflow:
+        """Create a case's workflow with the start form's data and run it to the first waits."""
+        workflow = BpmnWorkflow(definition.spec, dict(definition.subprocess_specs), script_engine=self.script_engine)
+        workflow.definition_sha256 = definition.sha256
+        for task in workflow.get_tasks(state=TaskState.READY):
+            task.data.update(data)
+        self._run(workflow)
+        return workflow
+
+    def complete(self, workflow: BpmnWorkflow, task_id: str, data: Mapping[str, Any]) -> None:
+        """Complete the ready user task ``task_id`` with ``data`` and run the engine on."""
+        task = self._ready_user_task(workflow, task_id)
+        task.data.update(data)
+        try:
+            task.run()
+        except Exception as err:
+            raise EngineError(str(err)) from err
+        self._run(workflow)
+
+    def update_data(self, workflow: BpmnWorkflow, task_id: str, data: Mapping[str, Any]) -> None:
+        """Merge ``data`` into a ready task without completing it (e.g. refreshed routing facts)."""
+        self._ready_user_task(workflow, task_id).data.update(data)
+
+    def ready_tasks(self, definition: Definition, workflow: BpmnWorkflow) -> list[ReadyTask]:
+        """The user tasks that wait for a person now."""
+        ready = []
+        for task in workflow.get_tasks(state=TaskState.READY):
+            if isinstance(task.task_spec, UserTask):
+                step = definition.steps[task.task_spec.bpmn_id]
+                ready.append(ReadyTask(str(task.id), step, task.data))
+        return ready
+
+    def case_data(self, workflow: BpmnWorkflow) -> dict[str, Any]:
+        """The case variables as the latest finished or ready task sees them."""
+        tasks = workflow.get_tasks(state=TaskState.READY) or workflow.get_tasks(state=TaskState.COMPLETED)
+        if not tasks:
+            return dict(workflow.data)
+        latest = max(tasks, key=lambda t: t.last_state_change)
+        return dict(latest.data)
+
+    def next_timer_at(self, workflow: BpmnWorkflow) -> datetime | None:
+        """The earliest instant a waiting timer of the case fires, or None."""
+        instants = []
+        for task in workflow.get_tasks(state=TaskState.WAITING):
+            definition = getattr(task.task_spec, "event_definition", None)
+            if isinstance(definition, TimerEventDefinition):
+                value = task._get_internal_data("event_value")
+                if value:
+                    instants.append(datetime.fromisoformat(value))
+        return min(instants) if instants else None
+
+    def is_finished(self, workflow: BpmnWorkflow) -> bool:
+        return workflow.completed
+
+    def end_event(self, workflow: BpmnWorkflow) -> str | None:
+        """The id of the end event the case finished at, if it has finished."""
+        if not workflow.completed:
+            return None
+        ends = [t for t in workflow.get_tasks(state=TaskState.COMPLETED) if isinstance(t.task_spec, EndEvent)]
+        return max(ends, key=lambda t: t.last_state_change).task_spec.bpmn_id if ends else None
+
+    def _ready_user_task(self, workflow: BpmnWorkflow, task_id: str):
+        try:
+            task = workflow.get_task_from_id(UUID(task_id))
+        except Exception as err:
+            raise TaskNotReady(task_id) from err
+        if task is None or task.state != TaskState.READY or not isinstance(task.task_spec, UserTask):
+            raise TaskNotReady(task_id)
+        return task
+
+    def _run(self, workflow: BpmnWorkflow) -> None:
+        try:
+            workflow.do_engine_steps()
+        except Exception as err:
+            raise EngineError(str(err)) from err

@@ -1,0 +1,206 @@
+"""The restricted expression language of process definitions.
+
+Gateway conditions (and any other expression a definition carries) are evaluated by walking
+their syntax tree here, never by Python's eval: no imports, no attribute access, no names that
+start with an underscore, calls only to the vetted functions below, bounded literals and
+operations. Admins write definitions in the browser, so a definition is untrusted input.
+"""
+
+from __future__ import annotations
+
+import ast
+import operator
+from collections.abc import Mapping
+from typing import Any
+
+from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
+from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
+
+MAX_EXPRESSION_LENGTH = 2000
+MAX_STRING_LENGTH = 1000
+MAX_COLLECTION_LENGTH = 1000
+MAX_INT = 10**12
+
+VETTED_FUNCTIONS = {
+    "len": len,
+    "min": min,
+    "max": max,
+    "abs": abs,
+    "int": int,
+    "str": str,
+    "bool": bool,
+}
+
+_BINARY = {
+    ast.Add: operator.add,
+    ast.Sub: operator.sub,
+    ast.Mult: operator.mul,
+    ast.Div: operator.truediv,
+    ast.FloorDiv: operator.floordiv,
+    ast.Mod: operator.mod,
+}
+_UNARY = {ast.Not: operator.not_, ast.USub: operator.neg, ast.UAdd: operator.pos}
+_COMPARE = {
+    ast.Eq: operator.eq,
+    ast.NotEq: operator.ne,
+    ast.Lt: operator.lt,
+    ast.LtE: operator.le,
+    ast.Gt: operator.gt,
+    ast.GtE: operator.ge,
+    ast.In: lambda a, b: a in b,
+    ast.NotIn: lambda a, b: a not in b,
+    ast.Is: operator.is_,
+    ast.IsNot: operator.is_not,
+}
+_ALLOWED_NODES = (
+    ast.Expression, ast.BoolOp, ast.And, ast.Or, ast.BinOp, ast.UnaryOp, ast.Compare,
+    ast.Name, ast.Load, ast.Constant, ast.List, ast.Tuple, ast.Call, ast.IfExp, ast.Subscript,
+    *_BINARY, *_UNARY, *_COMPARE,
+)
+
+
+class ExpressionError(ValueError):
+    """An expression is outside the restricted language or failed to evaluate."""
+
+
+def check_expression(expression: str) -> list[str]:
+    """Return the problems that make ``expression`` unacceptable (empty list when it is fine)."""
+    if len(expression) > MAX_EXPRESSION_LENGTH:
+        return [f"expression longer than {MAX_EXPRESSION_LENGTH} characters"]
+    try:
+        tree = ast.parse(expression.strip(), mode="eval")
+    except SyntaxError as err:
+        return [f"syntax error: {err.msg}"]
+    problems = []
+    for node in ast.walk(tree):
+        problems.extend(_node_problems(node))
+    return problems
+
+
+def _node_problems(node: ast.AST) -> list[str]:
+    if not isinstance(node, _ALLOWED_NODES):
+        return [f"{type(node).__name__} is not allowed"]
+    if isinstance(node, ast.Name) and node.id.startswith("_"):
+        return [f"name {node.id!r} starts with an underscore"]
+    if isinstance(node, ast.Call):
+        if node.keywords or not isinstance(node.func, ast.Name):
+            return ["only plain calls of vetted functions are allowed"]
+        if node.func.id not in VETTED_FUNCTIONS:
+            return [f"function {node.func.id!r} is not in the vetted list"]
+    if isinstance(node, ast.Constant):
+        value = node.value
+        if isinstance(value, (str, bytes)) and len(value) > MAX_STRING_LENGTH:
+            return ["string literal too long"]
+        if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_INT:
+            return ["number literal too large"]
+        if isinstance(value, bytes):
+            return ["bytes literals are not allowed"]
+    return []
+
+
+def evaluate(expression: str, variables: Mapping[str, Any]) -> Any:
+    """Evaluate ``expression`` over ``variables`` in the restricted language."""
+    problems = check_expression(expression)
+    if problems:
+        raise ExpressionError(f"{expression!r}: {'; '.join(problems)}")
+    tree = ast.parse(expression.strip(), mode="eval")
+    return _Evaluator(variables).visit(tree.body)
+
+
+class _Evaluator:
+    def __init__(self, variables: Mapping[str, Any]):
+        self.variables = variables
+
+    def visit(self, node: ast.AST) -> Any:
+        method = getattr(self, f"visit_{type(node).__name__}")
+        return method(node)
+
+    def visit_Constant(self, node):
+        return node.value
+
+    def visit_Name(self, node):
+        if node.id in ("True", "False", "None"):
+            return {"True": True, "False": False, "None": None}[node.id]
+        if node.id not in self.variables:
+            raise ExpressionError(f"unknown variable {node.id!r}")
+        return self.variables[node.id]
+
+    def visit_List(self, node):
+        return [self.visit(e) for e in node.elts]
+
+    visit_Tuple = visit_List
+
+    def visit_BoolOp(self, node):
+        if isinstance(node.op, ast.And):
+            result = True
+            for value in node.values:
+                result = self.visit(value)
+                if not result:
+                    return result
+            return result
+        result = False
+        for value in node.values:
+            result = self.visit(value)
+            if result:
+                return result
+        return result
+
+    def visit_UnaryOp(self, node):
+        return _UNARY[type(node.op)](self.visit(node.operand))
+
+    def visit_BinOp(self, node):
+        left, right = self.visit(node.left), self.visit(node.right)
+        if _is_sequence(left) or _is_sequence(right):
+            raise ExpressionError("arithmetic on strings or lists is not allowed")
+        result = _BINARY[type(node.op)](left, right)
+        if isinstance(result, int) and abs(result) > MAX_INT:
+            raise ExpressionError("number out of range")
+        return result
+
+    def visit_Compare(self, node):
+        left = self.visit(node.left)
+        for op, comparator in zip(node.ops, node.comparators):
+            right = self.visit(comparator)
+            if not _COMPARE[type(op)](left, right):
+                return False
+            left = right
+        return True
+
+    def visit_IfExp(self, node):
+        return self.visit(node.body) if self.visit(node.test) else self.visit(node.orelse)
+
+    def visit_Subscript(self, node):
+        container = self.visit(node.value)
+        if not isinstance(container, (list, tuple, dict, str)):
+            raise ExpressionError("only lists, dicts and strings can be indexed")
+        return container[self.visit(node.slice)]
+
+    def visit_Call(self, node):
+        args = [self.visit(a) for a in node.args]
+        if any(isinstance(a, (list, tuple, str)) and len(a) > MAX_COLLECTION_LENGTH for a in args):
+            raise ExpressionError("argument too large")
+        return VETTED_FUNCTIONS[node.func.id](*args)
+
+
+def _is_sequence(value: Any) -> bool:
+    return isinstance(value, (str, list, tuple, bytes))
+
+
+class RestrictedEnvironment(BasePythonScriptEngineEnvironment):
+    """SpiffWorkflow environment that evaluates with the restricted language and runs no scripts."""
+
+    def evaluate(self, expression, context, external_context=None):
+        variables = dict(external_context or {})
+        variables.update(context)
+        return evaluate(expression, variables)
+
+    def execute(self, script, context, external_context=None):
+        raise ExpressionError("scripts are not allowed in process definitions")
+
+    def call_service(self, context, **kwargs):
+        raise ExpressionError("service tasks are not allowed in process definitions")
+
+
+def restricted_script_engine() -> PythonScriptEngine:
+    """A SpiffWorkflow script engine bound to the restricted expression language."""
+    return PythonScriptEngine(environment=RestrictedEnvironment())

@@ -1,0 +1,191 @@
+"""Process definitions: parse BPMN, read our conventions from it, validate it, cache it.
+
+Conventions (see bpmn/README.md): a lane's id is its lane-registry key and its name the
+Chinese label; user tasks (and the start event) carry ``formKey``, ``stage`` and optionally
+``deadline`` as ``spiffworkflow:property`` extension properties.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+from lxml import etree
+from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
+from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
+
+from .errors import DefinitionError
+from .expressions import check_expression
+
+BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
+SPIFF_NS = "http://spiffworkflow.org/bpmn/schema/1.0/core"
+NS = {"bpmn": BPMN_NS, "spiffworkflow": SPIFF_NS}
+MAX_DEFINITION_BYTES = 2 * 1024 * 1024
+
+# Element kinds that would run code or reach outside the engine; refused at publish time.
+FORBIDDEN_ELEMENTS = ("scriptTask", "serviceTask", "businessRuleTask", "sendTask")
+FORBIDDEN_EXTENSIONS = ("preScript", "postScript", "script", "serviceTaskOperator")
+
+
+@dataclass(frozen=True)
+class Step:
+    """What the application needs to know about one flow node of a definition."""
+
+    step_code: str
+    label: str
+    kind: str
+    lane: str | None
+    form_key: str | None
+    stage: str | None
+    deadline: str | None
+
+
+@dataclass(frozen=True)
+class Definition:
+    """A parsed, validated process definition, shared by every case of that version."""
+
+    process_id: str
+    name: str
+    sha256: str
+    spec: BpmnProcessSpec
+    subprocess_specs: Mapping
+    steps: Mapping[str, Step]
+    lanes: Mapping[str, str] = field(default_factory=dict)  # lane key -> Chinese label
+
+    @property
+    def start_step(self) -> Step:
+        """The start event, whose form creates the case."""
+        return next(s for s in self.steps.values() if s.kind == "startEvent")
+
+    def user_steps(self) -> list[Step]:
+        """The user tasks, in document order."""
+        return [s for s in self.steps.values() if s.kind == "userTask"]
+
+
+_cache: dict[str, Definition] = {}
+
+
+def sha256_of(xml: bytes) -> str:
+    """The content hash a definition is cached and stored under."""
+    return hashlib.sha256(xml).hexdigest()
+
+
+def cached_definition(sha256: str) -> Definition | None:
+    """The already parsed definition with this content hash, if any."""
+    return _cache.get(sha256)
+
+
+def load_definition(xml: bytes | str) -> Definition:
+    """Parse ``xml`` into a :class:`Definition`, reusing the cached one for identical content."""
+    data = xml.encode("utf-8") if isinstance(xml, str) else xml
+    digest = sha256_of(data)
+    cached = _cache.get(digest)
+    if cached is None:
+        cached = _cache[digest] = _parse(data, digest)
+    return cached
+
+
+def _parse_xml(data: bytes) -> etree._Element:
+    if len(data) > MAX_DEFINITION_BYTES:
+        raise DefinitionError([f"definition larger than {MAX_DEFINITION_BYTES} bytes"])
+    parser = etree.XMLParser(
+        resolve_entities=False, no_network=True, dtd_validation=False, load_dtd=False,
+        huge_tree=False, remove_comments=True,
+    )
+    try:
+        root = etree.fromstring(data, parser)
+    except etree.XMLSyntaxError as err:
+        raise DefinitionError([f"not well-formed XML (line {err.lineno}): {err.msg}"]) from err
+    if root.getroottree().docinfo.doctype:
+        raise DefinitionError(["a DOCTYPE is not allowed in a definition"])
+    return root
+
+
+def _parse(data: bytes, digest: str) -> Definition:
+    root = _parse_xml(data)
+    processes = root.findall("bpmn:process[@isExecutable='true']", NS)
+    if len(processes) != 1:
+        raise DefinitionError(["a definition must hold exactly one executable BPMN process"])
+    process = processes[0]
+    parser = SpiffBpmnParser()
+    try:
+        parser.add_bpmn_xml(root, filename=f"{process.get('id')}.bpmn")
+        spec = parser.get_spec(process.get("id"))
+        subprocess_specs = parser.get_subprocess_specs(process.get("id"))
+    except Exception as err:  # SpiffWorkflow raises several types for a malformed diagram
+        raise DefinitionError([f"BPMN error: {err}"]) from err
+    lane_of = _lane_membership(process)
+    steps = {s.step_code: s for s in _steps(process, lane_of)}
+    lanes = {lane.get("id"): lane.get("name") or lane.get("id") for lane in process.iter(f"{{{BPMN_NS}}}lane")}
+    return Definition(
+        process_id=process.get("id"), name=process.get("name") or process.get("id"), sha256=digest,
+        spec=spec, subprocess_specs=MappingProxyType(subprocess_specs),
+        steps=MappingProxyType(steps), lanes=MappingProxyType(lanes),
+    )
+
+
+def _lane_membership(process: etree._Element) -> dict[str, str]:
+    membership = {}
+    for lane in process.iter(f"{{{BPMN_NS}}}lane"):
+        for ref in lane.findall("bpmn:flowNodeRef", NS):
+            membership[(ref.text or "").strip()] = lane.get("id")
+    return membership
+
+
+def _steps(process: etree._Element, lane_of: Mapping[str, str]) -> Iterable[Step]:
+    for node in process:
+        if not isinstance(node.tag, str) or node.get("id") is None:
+            continue
+        kind = etree.QName(node).localname
+        if kind in ("sequenceFlow", "laneSet", "extensionElements", "documentation"):
+            continue
+        props = {
+            p.get("name"): p.get("value")
+            for p in node.findall("bpmn:extensionElements/spiffworkflow:properties/spiffworkflow:property", NS)
+        }
+        yield Step(
+            step_code=node.get("id"), label=node.get("name") or node.get("id"), kind=kind,
+            lane=lane_of.get(node.get("id")), form_key=props.get("formKey"),
+            stage=props.get("stage"), deadline=props.get("deadline"),
+        )
+
+
+def check_definition(
+    xml: bytes | str, lane_keys: Iterable[str], form_keys: Iterable[str],
+    deadline_keys: Iterable[str] = (),
+) -> list[str]:
+    """Every problem that keeps ``xml`` from being published (empty when it may be published)."""
+    try:
+        definition = load_definition(xml)
+    except DefinitionError as err:
+        return list(err.problems)
+    root = _parse_xml(xml.encode("utf-8") if isinstance(xml, str) else xml)
+    problems = _code_problems(root)
+    lane_keys, form_keys, deadline_keys = set(lane_keys), set(form_keys), set(deadline_keys)
+    for step in definition.steps.values():
+        where = f"{step.kind} {step.step_code} ({step.label})"
+        if step.kind in ("userTask", "startEvent") and step.form_key not in form_keys:
+            problems.append(f"{where}: unknown form key {step.form_key!r}")
+        if step.kind == "userTask" and step.lane not in lane_keys:
+            problems.append(f"{where}: lane {step.lane!r} is not a key of the lane registry")
+        if step.deadline and deadline_keys and step.deadline not in deadline_keys:
+            problems.append(f"{where}: unknown deadline rule {step.deadline!r}")
+    return problems
+
+
+def _code_problems(root: etree._Element) -> list[str]:
+    problems = []
+    for kind in FORBIDDEN_ELEMENTS:
+        for node in root.iter(f"{{{BPMN_NS}}}{kind}"):
+            problems.append(f"{kind} {node.get('id')} ({node.get('name')}): not allowed in a definition")
+    for kind in FORBIDDEN_EXTENSIONS:
+        for node in root.iter(f"{{{SPIFF_NS}}}{kind}"):
+            owner = node.getparent().getparent()
+            problems.append(f"{owner.get('id')} ({owner.get('name')}): {kind} is not allowed")
+    for node in root.iter(f"{{{BPMN_NS}}}conditionExpression"):
+        flow = node.getparent()
+        for problem in check_expression(node.text or ""):
+            problems.append(f"sequenceFlow {flow.get('id')} ({flow.get('name')}): {problem}")
+    return problems
