@@ -14,6 +14,7 @@ from types import MappingProxyType
 
 from lxml import etree
 from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
+from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import MultiInstanceTask
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 
 from .errors import DefinitionError
@@ -116,6 +117,8 @@ def _parse(data: bytes, digest: str) -> Definition:
         subprocess_specs = parser.get_subprocess_specs(process.get("id"))
     except Exception as err:  # SpiffWorkflow raises several types for a malformed diagram
         raise DefinitionError([f"BPMN error: {err}"]) from err
+    for process_spec in (spec, *subprocess_specs.values()):
+        _use_item_names(process_spec)
     lane_of = _lane_membership(process)
     steps = {s.step_code: s for s in _steps(process, lane_of)}
     lanes = {lane.get("id"): lane.get("name") or lane.get("id") for lane in process.iter(f"{{{BPMN_NS}}}lane")}
@@ -124,6 +127,19 @@ def _parse(data: bytes, digest: str) -> Definition:
         spec=spec, subprocess_specs=MappingProxyType(subprocess_specs),
         steps=MappingProxyType(steps), lanes=MappingProxyType(lanes),
     )
+
+
+def _use_item_names(process_spec: BpmnProcessSpec) -> None:
+    """Name multi-instance items by their ``name``, not their XML id.
+
+    SpiffWorkflow uses an item's id as its variable; ids must be unique in a file, so two steps
+    over the same collection (R15b, R23b) could not share a variable. bpmn/README.md explains.
+    """
+    for task_spec in process_spec.task_specs.values():
+        if isinstance(task_spec, MultiInstanceTask):
+            for item in (task_spec.input_item, task_spec.output_item):
+                if item is not None and item.bpmn_name:
+                    item.bpmn_id = item.bpmn_name
 
 
 def _lane_membership(process: etree._Element) -> dict[str, str]:
