@@ -8,7 +8,7 @@ from pathlib import Path
 from flask import Flask
 
 from .config import DefaultConfig
-from .extensions import babel, csrf, db, login_manager, migrate
+from .extensions import csrf, db, login_manager, migrate
 
 BLUEPRINTS = ("auth", "home", "inbox", "cases", "members", "orgs", "admin", "api")
 

@@ -159,7 +159,7 @@ class _Evaluator:
 
     def visit_Compare(self, node):
         left = self.visit(node.left)
-        for op, comparator in zip(node.ops, node.comparators):
+        for op, comparator in zip(node.ops, node.comparators, strict=True):
             right = self.visit(comparator)
             if not _COMPARE[type(op)](left, right):
                 return False

@@ -1,7 +1,7 @@
 """The engine core without Flask: start, complete, ready tasks, timers, serialization."""
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -75,7 +75,7 @@ def test_the_next_timer_instant_is_reported_and_survives_serialization(engine, s
     assert engine.next_timer_at(workflow) is None
     engine.complete(workflow, only_ready(engine, workflow).task_id, {"days": [1, 2]})
     engine.complete(workflow, only_ready(engine, workflow).task_id, {"decision": "approve"})
-    expected = datetime(2030, 1, 1, 8, tzinfo=timezone.utc)
+    expected = datetime(2030, 1, 1, 8, tzinfo=UTC)
     assert engine.next_timer_at(workflow) == expected
     assert engine.next_timer_at(round_trip(serializer, workflow)) == expected
     assert not engine.is_finished(workflow)

@@ -9,48 +9,77 @@ from typing import Any
 
 from flask_babel import gettext
 from werkzeug.datastructures import MultiDict
+from wtforms.fields.choices import SelectChoice
 
 from workflows.guards import Violation
+from workflows.org import chain_of
 from workflows.procedures import PROCEDURES
+from workflows.routing import approving_committee
 
+from .. import clock
 from ..extensions import db
 from ..forms import FORMS, engine_input
-from ..models import Member
+from ..models import Member, OrgUnit, Position
+from ..models.member import STAGES
+from ..orgtree import DbOrgTree
 
 PICKABLE_STAGES = ("full_member", "probationary_member")
-
-
-def roster_choices(unit_id: int) -> list[tuple[int, str]]:
-    """Members of the branch to pick from (name and standing), full members first."""
-    members = db.session.scalars(
-        db.select(Member).where(Member.unit_id == unit_id, Member.stage.in_(PICKABLE_STAGES))
-        .order_by(Member.stage, Member.name)
-    ).all()
-    return [(m.id, _member_label(m)) for m in members]
+COMMITTEE_ROLES = ("secretary", "deputy_secretary", "committee_member", "organizer", "org_member")
 
 
 def _member_label(member: Member) -> str:
-    from ..models.member import STAGES
-
     label = f"{member.name}（{gettext(STAGES[member.stage])}"
     if not member.in_good_standing:
         label += "，" + gettext("受处分，无表决权")
     return label + "）"
 
 
+def branch_members(unit_id: int) -> list[SelectChoice]:
+    """Members of the branch to pick from (name and standing), full members first."""
+    members = db.session.scalars(
+        db.select(Member).where(Member.unit_id == unit_id, Member.stage.in_(PICKABLE_STAGES))
+        .order_by(Member.stage, Member.name)
+    ).all()
+    return [SelectChoice(m.id, _member_label(m)) for m in members]
+
+
+def approving_committee_members(unit_id: int) -> list[SelectChoice]:
+    """党委委员 and 组织员 of the case's approving committee (细则第二十三条: the pre-approval talk)."""
+    committee = approving_committee(chain_of(DbOrgTree(), unit_id))
+    if committee is None:
+        return []
+    positions = db.session.scalars(
+        db.select(Position).where(Position.unit_id == committee.id, Position.role.in_(COMMITTEE_ROLES))
+    ).all()
+    members = {p.user.member for p in positions if p.is_active_on(clock.today()) and p.user.member}
+    return [SelectChoice(m.id, f"{m.name}（{committee.name}）") for m in sorted(members, key=lambda m: m.id)]
+
+
+def case_branch(unit_id: int) -> list[SelectChoice]:
+    unit = db.session.get(OrgUnit, unit_id)
+    return [SelectChoice(unit.id, unit.name)]
+
+
+def branch_groups(unit_id: int) -> list[SelectChoice]:
+    groups = db.session.scalars(db.select(OrgUnit).filter_by(parent_id=unit_id, kind="party_group", status="active"))
+    return [SelectChoice(g.id, g.name) for g in groups]
+
+
+SOURCES = {f.__name__: f for f in (branch_members, approving_committee_members, case_branch, branch_groups)}
+
+
 def build_form(process_key: str, form_key: str, unit_id: int, formdata: MultiDict | None = None,
                data: dict[str, Any] | None = None):
-    """The WTForms form of ``form_key`` with its member pickers filled from the branch roster."""
+    """The WTForms form of ``form_key`` with its pickers filled (members, the branch, its groups)."""
     form_class = FORMS.get(form_key)
     if form_class is None:
         return None
     form = form_class(formdata=formdata, data=data) if formdata is not None else form_class(data=data)
-    choices = None
-    for field_name in PROCEDURES[process_key].MEMBER_FIELDS:
+    procedure = PROCEDURES[process_key]
+    for field_name, source in getattr(procedure, "PICKER_SOURCES", {}).items():
         field = getattr(form, field_name, None)
         if field is not None and hasattr(field, "choices"):
-            choices = choices if choices is not None else roster_choices(unit_id)
-            field.choices = choices
+            field.choices = SOURCES[source](unit_id)
     return form
 
 

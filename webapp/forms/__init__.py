@@ -1,0 +1,117 @@
+"""Step forms by form key (the ``formKey`` property of a BPMN user task), and helpers that turn a
+form into engine input or into a JSON description for the API."""
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    DecimalField,
+    FloatField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.fields.core import UnboundField
+from wtforms.validators import DataRequired, InputRequired
+
+from . import recruitment
+
+FORMS: dict[str, type[FlaskForm]] = {
+    "R01_submit_application": recruitment.SubmitApplicationForm,
+    "R02_initial_talk": recruitment.InitialTalkForm,
+    "R03_designate_activist": recruitment.DesignateActivistForm,
+    "R04_file_activist": recruitment.FilingForm,
+    "R05_assign_mentors": recruitment.AssignMentorsForm,
+    "R06_cultivation_review": recruitment.CultivationReviewForm,
+    "R07_designate_candidate": recruitment.DesignateCandidateForm,
+    "R08_file_candidate": recruitment.FileCandidateForm,
+    "R09_assign_sponsors": recruitment.AssignSponsorsForm,
+    "R10_political_review": recruitment.PoliticalReviewForm,
+    "R11_intensive_training": recruitment.IntensiveTrainingForm,
+    "R12_committee_review": recruitment.CommitteeReviewForm,
+    "R13_pre_review": recruitment.PreReviewForm,
+    "R14_fill_admission_form": recruitment.FillAdmissionFormForm,
+    "R15_assembly_admission_vote": recruitment.VoteForm,
+    "intermediate_deliberation": recruitment.IntermediateDeliberationForm,
+    "R16_committee_talk": recruitment.CommitteeTalkForm,
+    "R17_committee_approval": recruitment.CommitteeApprovalForm,
+    "R18_file_upper_department": recruitment.FileUpperDepartmentForm,
+    "R19_assign_branch_group": recruitment.AssignBranchGroupForm,
+    "R20_oath": recruitment.OathForm,
+    "R21_probation_review": recruitment.ProbationReviewForm,
+    "R22_regularization_application": recruitment.RegularizationApplicationForm,
+    "R23_assembly_regularization_vote": recruitment.AssemblyRegularizationVoteForm,
+    "R24_committee_regularization_approval": recruitment.CommitteeRegularizationApprovalForm,
+    "R25_archive_dossier": recruitment.ArchiveDossierForm,
+}
+
+# Fields that are never engine input.
+_NOT_INPUT = ("csrf_token", "submit")
+
+# Most specific first: SelectMultipleField and RadioField are SelectFields too.
+_TYPE_NAMES = (
+    (SelectMultipleField, "multiple_choice"),
+    (RadioField, "choice"),
+    (SelectField, "choice"),
+    (BooleanField, "boolean"),
+    (DateField, "date"),
+    (IntegerField, "integer"),
+    (DecimalField, "number"),
+    (FloatField, "number"),
+    (TextAreaField, "textarea"),
+)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
+
+
+def engine_input(form) -> dict[str, Any]:
+    """The form's data as plain JSON-serializable values (dates as ISO text), without csrf/submit."""
+    return {name: _plain(value) for name, value in form.data.items() if name not in _NOT_INPUT}
+
+
+def _unbound_fields(form_class) -> list[tuple[str, UnboundField]]:
+    fields = [(name, getattr(form_class, name)) for name in dir(form_class) if not name.startswith("_")]
+    fields = [(name, f) for name, f in fields if isinstance(f, UnboundField) and name not in _NOT_INPUT]
+    return sorted(fields, key=lambda pair: pair[1].creation_counter)
+
+
+def _choice(choice) -> dict[str, Any]:
+    choice = SelectChoice.from_input(choice)
+    return {"value": choice.value, "label": str(choice.label)}
+
+
+def _type_name(field_class) -> str:
+    return next((name for base, name in _TYPE_NAMES if issubclass(field_class, base)), "text")
+
+
+def describe_fields(form_class) -> list[dict[str, Any]]:
+    """Name, type, required, choices, label and description of each field, in form order."""
+    described = []
+    for name, unbound in _unbound_fields(form_class):
+        kwargs = unbound.kwargs
+        label = unbound.args[0] if unbound.args else kwargs.get("label", name)
+        choices = kwargs.get("choices")
+        described.append({
+            "name": name,
+            "type": _type_name(unbound.field_class),
+            "required": any(isinstance(v, (DataRequired, InputRequired)) for v in kwargs.get("validators", ())),
+            "choices": None if choices is None else [_choice(c) for c in choices],
+            "label": str(label),
+            "description": str(kwargs.get("description", "")),
+        })
+    return described

@@ -1,0 +1,213 @@
+"""Rule settings: every number of a procedure, with its default, bounds and legal source.
+
+Defaults come from RULES.md §3.4; an organisation unit may override them (the seeds disagree),
+and the overrides of its ancestors apply first (root → unit).  Bounds encode the national rule
+where there is one (e.g. ``min_age_years`` may be raised by a local rule, never lowered).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Any
+
+from workflows.i18n import N_
+
+KINDS = ("int", "bool", "choice", "float")
+
+
+@dataclass(frozen=True)
+class RuleSetting:
+    """One named rule parameter: default, kind, bounds or choices, label and legal source."""
+
+    key: str
+    default: Any
+    kind: str
+    source: str
+    label: str
+    min_value: float | None = None
+    max_value: float | None = None
+    choices: tuple[tuple[str, str], ...] = ()
+
+
+class SettingError(ValueError):
+    """An override that does not fit its setting; ``message % params`` is the Chinese text."""
+
+    def __init__(self, message: str, **params: Any):
+        self.message = message
+        self.params = params
+        super().__init__(message % params)
+
+
+def _int(key, default, source, label, min_value, max_value) -> RuleSetting:
+    return RuleSetting(key, default, "int", source, label, min_value, max_value)
+
+
+_DEV = "《发展党员工作细则》"
+_LOCAL = "地方实施办法 [L]"
+
+RECRUITMENT_SETTINGS: tuple[RuleSetting, ...] = (
+    _int("min_age_years", 18, "《中国共产党章程》第一条、" + _DEV + "第五条 [N-PC][N-DEV]",
+         N_("申请入党最低年龄（周岁）"), 18, 40),
+    _int("initial_talk_within_months", 1, _DEV + "第七条 [N-DEV]",
+         N_("收到入党申请书后派人谈话的期限（月）"), 1, 1),
+    _int("activist.min_months_after_application", 0, _LOCAL,
+         N_("递交申请至确定入党积极分子的最短间隔（月）"), 0, 24),
+    _int("activist.review_interval_months", 6, _DEV + "第十一条 [N-DEV]",
+         N_("支部考察入党积极分子的间隔（月）"), 1, 6),
+    _int("activist.revisit_months", 6, _LOCAL,
+         N_("暂缓确定入党积极分子后再次研究的间隔（月）"), 1, 24),
+    _int("thought_report_interval_months", 3, _LOCAL, N_("思想汇报间隔（月）"), 1, 6),
+    _int("mentor_count.min", 1, _DEV + "第九条 [N-DEV]", N_("培养联系人最少人数"), 1, 2),
+    _int("mentor_count.max", 2, _DEV + "第九条 [N-DEV]", N_("培养联系人最多人数"), 1, 2),
+    _int("candidate.min_cultivation_years", 1, _DEV + "第十三条 [N-DEV]",
+         N_("确定为发展对象前的最短培养考察期（年）"), 1, 5),
+    _int("sponsor_count", 2, "《中国共产党章程》第五条、" + _DEV + "第十四条 [N-PC][N-DEV]",
+         N_("入党介绍人人数"), 2, 2),
+    _int("political_review.validity_months", 12, _LOCAL + "（未经核实）",
+         N_("政治审查结论有效期（月）"), 1, 36),
+    RuleSetting("political_review.fail_target", "cultivation", "choice", _DEV + "第十六条 [N-DEV]",
+                N_("政治审查不合格时的去向"),
+                choices=(("cultivation", N_("退回继续培养")), ("close", N_("终止发展")))),
+    _int("training.min_days", 3, _DEV + "第十七条 [N-DEV]", N_("集中培训最少天数"), 3, 30),
+    _int("training.min_hours", 24, _DEV + "第十七条 [N-DEV]", N_("集中培训最少学时"), 24, 240),
+    _int("pre_review.sla_months", 1, _LOCAL, N_("上级党委预审期限（月）"), 1, 6),
+    _int("leave_unit_block_months", 3, _DEV + "第十九条 [N-DEV]",
+         N_("预计离开工作、学习单位不予办理接收的期限（月）"), 0, 12),
+    _int("assembly_after_prereview_months", 1, _LOCAL,
+         N_("预审后召开支部大会的期限（月）"), 1, 6),
+    _int("approval.sla_months", 3, _DEV + " [N-DEV]", N_("上级党委审批期限（月）"), 1, 6),
+    _int("approval.max_months", 6, _DEV + " [N-DEV]", N_("上级党委审批最长期限（月）"), 1, 6),
+    RuleSetting("approval.refusal_target", "development_candidate", "choice", _DEV + " [N-DEV]",
+                N_("上级党委不批准时的去向"),
+                choices=(("development_candidate", N_("发展对象")), ("activist", N_("入党积极分子")))),
+    _int("revote_cooldown_months", 0, _LOCAL,
+         N_("支部大会未通过后再次提交讨论的间隔（月）"), 0, 24),
+    _int("probation_years", 1, "《中国共产党章程》第七条 [N-PC]", N_("预备期（年）"), 1, 1),
+    _int("probation.review_interval_months", 3, _LOCAL, N_("预备党员考察间隔（月）"), 1, 6),
+    _int("extension_months.min", 6, "《中国共产党章程》第七条、" + _DEV + "第三十二条 [N-PC][N-DEV]",
+         N_("延长预备期最短月数"), 6, 12),
+    _int("extension_months.max", 12, "《中国共产党章程》第七条、" + _DEV + "第三十二条 [N-PC][N-DEV]",
+         N_("延长预备期最长月数"), 6, 12),
+    _int("regularization.reminder_days", 30, "设计约定 [design]",
+         N_("预备期满前提醒提出转正申请的天数"), 0, 180),
+    _int("regularization.approval_sla_months", 3, _DEV + " [N-DEV]",
+         N_("转正审批期限（月）"), 1, 6),
+    _int("public_notice.working_days", 5, _LOCAL, N_("公示期（工作日）"), 1, 30),
+    _int("archive.within_days", 7, _LOCAL, N_("转正后材料归档期限（天）"), 1, 90),
+    _int("youth_league_recommendation.age_max", 28, _LOCAL + "（未经核实）",
+         N_("团员推优的年龄上限（周岁）"), 14, 35),
+    RuleSetting("assembly.quorum_strict", True, "bool", "《中国共产党支部工作条例（试行）》第十一条 [N-BR]",
+                N_("党员大会一般事项须“超过”半数到会（接收预备党员和转正表决始终须超过半数）")),
+)
+
+# Every procedure's settings; a new procedure appends its tuple here.
+ALL_SETTINGS: tuple[RuleSetting, ...] = RECRUITMENT_SETTINGS
+
+SETTINGS_BY_KEY: Mapping[str, RuleSetting] = MappingProxyType({s.key: s for s in ALL_SETTINGS})
+
+# Pairs (low, high) that must stay ordered after overrides.
+_ORDERED_PAIRS = (
+    ("mentor_count.min", "mentor_count.max"),
+    ("extension_months.min", "extension_months.max"),
+    ("approval.sla_months", "approval.max_months"),
+)
+
+_TRUE = {"1", "true", "yes", "on", "是"}
+_FALSE = {"0", "false", "no", "off", "否"}
+
+
+def _to_int(setting: RuleSetting, raw: Any) -> int:
+    if isinstance(raw, bool) or isinstance(raw, float) and not raw.is_integer():
+        raise SettingError(N_("「%(label)s」须为整数"), label=setting.label)
+    try:
+        return int(raw.strip() if isinstance(raw, str) else raw)
+    except (TypeError, ValueError):
+        raise SettingError(N_("「%(label)s」须为整数"), label=setting.label) from None
+
+
+def _to_float(setting: RuleSetting, raw: Any) -> float:
+    try:
+        if isinstance(raw, bool):
+            raise TypeError
+        return float(raw)
+    except (TypeError, ValueError):
+        raise SettingError(N_("「%(label)s」须为数字"), label=setting.label) from None
+
+
+def _to_bool(setting: RuleSetting, raw: Any) -> bool:
+    if isinstance(raw, bool):
+        return raw
+    text = str(raw).strip().lower()
+    if text in _TRUE or text in _FALSE:
+        return text in _TRUE
+    raise SettingError(N_("「%(label)s」须为“是”或“否”"), label=setting.label)
+
+
+def _to_choice(setting: RuleSetting, raw: Any) -> str:
+    allowed = [value for value, _label in setting.choices]
+    if raw not in allowed:
+        raise SettingError(N_("「%(label)s」须为以下之一：%(choices)s"),
+                           label=setting.label, choices="、".join(allowed))
+    return raw
+
+
+def _check_bounds(setting: RuleSetting, value: float) -> None:
+    low, high = setting.min_value, setting.max_value
+    if (low is not None and value < low) or (high is not None and value > high):
+        raise SettingError(N_("「%(label)s」须在 %(min)s 至 %(max)s 之间"),
+                           label=setting.label, min=low, max=high)
+
+
+def validate_override(key: str, raw_value: Any) -> Any:
+    """Return ``raw_value`` converted to the setting's type, or raise ``SettingError`` (a ValueError)."""
+    setting = SETTINGS_BY_KEY.get(key)
+    if setting is None:
+        raise SettingError(N_("未知的规则设置：%(key)s"), key=key)
+    convert = {"int": _to_int, "float": _to_float, "bool": _to_bool, "choice": _to_choice}[setting.kind]
+    value = convert(setting, raw_value)
+    if setting.kind in ("int", "float"):
+        _check_bounds(setting, value)
+    return value
+
+
+def _check_order(values: Mapping[str, Any]) -> None:
+    for low, high in _ORDERED_PAIRS:
+        if values[low] > values[high]:
+            raise SettingError(N_("「%(low)s」不得大于「%(high)s」"),
+                               low=SETTINGS_BY_KEY[low].label, high=SETTINGS_BY_KEY[high].label)
+
+
+class RuleSettings(Mapping[str, Any]):
+    """The typed rule settings in force for one organisation unit (immutable)."""
+
+    __slots__ = ("_values",)
+
+    def __init__(self, overrides: Mapping[str, Any] | None = None):
+        values = {setting.key: setting.default for setting in ALL_SETTINGS}
+        for key, raw in (overrides or {}).items():
+            values[key] = validate_override(key, raw)
+        _check_order(values)
+        self._values = MappingProxyType(values)
+
+    @classmethod
+    def resolve(cls, overrides_from_root_to_unit: Iterable[Mapping[str, Any]] = ()) -> RuleSettings:
+        """Defaults, then each unit's overrides from the root down to the case's unit (last wins)."""
+        merged: dict[str, Any] = {}
+        for overrides in overrides_from_root_to_unit:
+            merged.update(overrides)
+        return cls(merged)
+
+    def __getitem__(self, key: str) -> Any:
+        return self._values[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def __repr__(self) -> str:
+        changed = {k: v for k, v in self._values.items() if v != SETTINGS_BY_KEY[k].default}
+        return f"RuleSettings({changed!r})"
