@@ -1,6 +1,6 @@
 """The one place the web layer reads the clock (tests monkeypatch these)."""
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 LOCAL_ZONE = ZoneInfo("Asia/Shanghai")
@@ -8,7 +8,7 @@ LOCAL_ZONE = ZoneInfo("Asia/Shanghai")
 
 def now() -> datetime:
     """The current instant, in UTC."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def today() -> date:
@@ -18,4 +18,4 @@ def today() -> date:
 
 def as_utc(value: datetime) -> datetime:
     """A stored timestamp in UTC (SQLite hands timestamps back without their zone)."""
-    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)

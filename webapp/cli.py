@@ -1,0 +1,82 @@
+"""Command-line commands: ``flask --app webapp <command>``.
+
+    init        create or upgrade the schema (Alembic), load the shipped definitions and the
+                lane registry; running it again changes nothing
+    seed-demo   the demo organisations, users and members; skipped when they exist
+    users list  every login with its name and positions (the list `make run` prints)
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+import click
+from flask import Flask
+from flask.cli import AppGroup, with_appcontext
+from flask_migrate import upgrade
+
+from .audit import audit_cli
+from .bootstrap import load_lane_registry, load_shipped_definitions
+from .demo import DEMO_PASSWORD, DemoLogin, demo_exists, login_of, seed_demo
+from .extensions import db
+from .models import User
+
+
+@click.command("init")
+@with_appcontext
+def init_command() -> None:
+    """Create or upgrade the schema, load the shipped definitions and the lane registry."""
+    upgrade()
+    added = load_shipped_definitions()
+    lanes = load_lane_registry()
+    db.session.commit()
+    click.echo(f"Schema up to date. Definitions added: {', '.join(added) or 'none'}. Lane rules added: {lanes}.")
+
+
+@click.command("seed-demo")
+@with_appcontext
+def seed_demo_command() -> None:
+    """Create the demo data (城关县委 and below) unless it exists."""
+    if demo_exists():
+        click.echo("Demo data already present: nothing changed.")
+        return
+    logins = seed_demo()
+    db.session.commit()
+    click.echo(f"Demo data created: {len(logins)} users.")
+
+
+users_cli = AppGroup("users", help="People who log in.")
+
+
+@users_cli.command("list")
+def list_users_command() -> None:
+    """Print every login with its name and positions."""
+    users = db.session.scalars(db.select(User).order_by(User.id)).all()
+    click.echo(format_logins([login_of(u) for u in users], demo_password=DEMO_PASSWORD if demo_exists() else None))
+
+
+def format_logins(logins: list[DemoLogin], demo_password: str | None = None) -> str:
+    """The logins as an aligned text table (Chinese characters count two columns)."""
+    rows = [("username", "name", "positions"), *((x.username, x.name, x.positions) for x in logins)]
+    widths = [max(_width(row[i]) for row in rows) for i in range(2)]
+    lines = ["  ".join([*(_pad(row[i], widths[i]) for i in range(2)), row[2]]).rstrip() for row in rows]
+    if demo_password:
+        lines.append(f"Password of every demo user: {demo_password}")
+    return "\n".join(lines)
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))
+
+
+# Every command group of the application; add new ones here (e.g. `audit` from webapp/audit.py).
+COMMAND_GROUPS = [init_command, seed_demo_command, users_cli, audit_cli]
+
+
+def init_app(app: Flask) -> None:
+    for command in COMMAND_GROUPS:
+        app.cli.add_command(command)
