@@ -146,6 +146,13 @@ WORK_UNITS = {
 }
 
 
+# Stored as the codes the application form uses (webapp/forms/recruitment.py), shown as labels.
+GENDER_CODES = {"男": "male", "女": "female"}
+EDUCATION_CODES = {"研究生": "postgraduate", "大学本科": "undergraduate", "大学专科": "junior_college",
+                   "中专": "secondary", "高中": "secondary", "中专或高中": "secondary", "初中": "junior_high_or_below",
+                   "初中及以下": "junior_high_or_below"}
+
+
 def add_months(day: date, months: int) -> date:
     """``day`` moved by whole months, clipped to the end of a shorter month."""
     year, month = divmod(day.year * 12 + day.month - 1 + months, 12)
@@ -261,8 +268,8 @@ def _add_member(units, branch_key: str, serial: int, person, stage: str, reached
         # 党费 paid up to last month; a few members have fallen four months behind.
         dues = f"{add_months(today, -4 if serial % 11 == 5 else -1):%Y-%m}"
     member = Member(
-        name=name, gender=gender, ethnicity=ethnicity, birth_date=birth,
-        id_number=fake_id_number(birth, gender == "男", serial), education=education,
+        name=name, gender=GENDER_CODES[gender], ethnicity=ethnicity, birth_date=birth,
+        id_number=fake_id_number(birth, gender == "男", serial), education=EDUCATION_CODES[education],
         occupation=occupation, work_unit=WORK_UNITS[branch_key], phone=f"139{serial * 7919 % 10**8:08d}",
         unit=units[branch_key], group=group, top_org_id=units["county"].id, stage=stage,
         in_good_standing=name not in UNDER_DISCIPLINE, dues_paid_until=dues,

@@ -6,6 +6,7 @@ a stale version leaves nothing half-written.
 
 from __future__ import annotations
 
+import functools
 import secrets
 from typing import Any
 
@@ -86,6 +87,20 @@ def start_case(definition_row: ProcessDefinition, unit: OrgUnit, data: dict[str,
     return case
 
 
+def stale_means_already_handled(operation):
+    """A version conflict anywhere in ``operation`` (at any flush) means someone else was first."""
+
+    @functools.wraps(operation)
+    def wrapper(*args, **kwargs):
+        try:
+            return operation(*args, **kwargs)
+        except StaleDataError as err:
+            raise AlreadyHandled() from err
+
+    return wrapper
+
+
+@stale_means_already_handled
 def complete_work_item(item: WorkItem, data: dict[str, Any], actor: User) -> Case:
     """Complete a work item with the submitted form data; 409 (AlreadyHandled) when it is stale."""
     case = _lock_case(item.case_id)
@@ -116,10 +131,7 @@ def complete_work_item(item: WorkItem, data: dict[str, Any], actor: User) -> Cas
     _save_submission(case, item, item.step_code, item.form_key, data, actor)
     _apply_member_changes(case, procedure, item.form_key, data, derived, {**case_variables, **derived})
     _after_engine_step(case, definition, workflow, tree, settings, actor)
-    try:
-        db.session.flush()
-    except StaleDataError as err:
-        raise AlreadyHandled() from err
+    db.session.flush()
     return case
 
 
