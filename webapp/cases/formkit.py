@@ -69,12 +69,18 @@ SOURCES = {f.__name__: f for f in (branch_members, approving_committee_members, 
 
 
 def build_form(process_key: str, form_key: str, unit_id: int, formdata: MultiDict | None = None,
-               data: dict[str, Any] | None = None):
-    """The WTForms form of ``form_key`` with its pickers filled (members, the branch, its groups)."""
+               data: dict[str, Any] | None = None, meta: dict[str, Any] | None = None):
+    """The WTForms form of ``form_key`` with its pickers filled (members, the branch, its groups).
+
+    ``meta={"csrf": False}`` for the token-authenticated API, which has no session to protect.
+    """
     form_class = FORMS.get(form_key)
     if form_class is None:
         return None
-    form = form_class(formdata=formdata, data=data) if formdata is not None else form_class(data=data)
+    if formdata is not None:
+        form = form_class(formdata=formdata, data=data, meta=meta or {})
+    else:
+        form = form_class(data=data, meta=meta or {})
     procedure = PROCEDURES[process_key]
     for field_name, source in getattr(procedure, "PICKER_SOURCES", {}).items():
         field = getattr(form, field_name, None)

@@ -14,7 +14,7 @@ from sqlalchemy import update
 from sqlalchemy.orm.exc import StaleDataError
 
 from workflows.engine import ReadyTask
-from workflows.errors import EngineError, NoResponsibleUnit
+from workflows.errors import EngineError, NoResponsibleUnit, TaskNotReady
 from workflows.guards import Violation
 from workflows.org import chain_of
 from workflows.procedures import PROCEDURES
@@ -24,7 +24,7 @@ from workflows.specs import Definition
 from .. import clock
 from ..audit import record_event
 from ..extensions import db
-from ..models import Case, LaneRuleRow, OrgUnit, ProcessDefinition, Submission, User, WorkItem
+from ..models import Case, LaneRuleRow, OrgUnit, Position, ProcessDefinition, Submission, User, WorkItem
 from ..orgtree import DbOrgTree
 from ..runtime import runtime
 from .context import member_from_start_form, rule_settings_for, step_context
@@ -43,7 +43,7 @@ class AlreadyHandled(Exception):
 
 
 class CaseError(Exception):
-    """The engine could not run the case on; the case was put in error."""
+    """The engine could not run the case on (e.g. a gateway condition failed); nothing was changed."""
 
 
 def current_definition(process_key: str) -> ProcessDefinition | None:
@@ -68,7 +68,10 @@ def start_case(definition_row: ProcessDefinition, unit: OrgUnit, data: dict[str,
     tree = DbOrgTree()
     variables = {**procedure.derive(start.form_key, data, ctx), **_routing_facts(tree, unit.id)}
     subject = member_from_start_form(procedure, unit, data)
-    workflow = rt.engine.start(definition, variables)
+    try:
+        workflow = rt.engine.start(definition, variables)
+    except EngineError as err:
+        raise CaseError(str(err)) from err
     now = clock.now()
     case = Case(
         business_key=_business_key(definition.process_id), process_key=definition.process_id,
@@ -122,6 +125,8 @@ def complete_work_item(item: WorkItem, data: dict[str, Any], actor: User) -> Cas
     derived = procedure.derive(item.form_key, data, ctx)
     try:
         rt.engine.complete(workflow, item.task_id, {**derived, **_routing_facts(tree, case.unit_id)})
+    except TaskNotReady as err:
+        raise AlreadyHandled() from err
     except EngineError as err:
         raise CaseError(str(err)) from err
     now = clock.now()
@@ -147,12 +152,28 @@ def claim_work_item(item: WorkItem, actor: User) -> None:
     record_event(item.case, "claim", actor, step_code=item.step_code, summary=item.title)
 
 
+def reassign_candidates(item: WorkItem) -> list[User]:
+    """Holders of one of the item's acting positions in its unit today: who it may be handed to."""
+    today = clock.today()
+    positions = db.session.scalars(
+        db.select(Position).where(Position.unit_id == item.unit_id, Position.role.in_(item.position_list))
+    ).all()
+    users = {p.user for p in positions if p.is_active_on(today) and p.user.is_enabled}
+    return sorted(users, key=lambda u: u.id)
+
+
 def reassign_work_item(item: WorkItem, assignee: User, actor: User) -> None:
     """转办: hand an open item to another holder of an acting position in its unit."""
-    if not item.is_open:
-        raise AlreadyHandled()
+    if assignee not in reassign_candidates(item):
+        raise ValueError("the assignee holds no acting position for this work item")
     previous = item.assignee.display_name if item.assignee else None
-    item.assignee_id, item.claimed_at = assignee.id, clock.now()
+    moved = db.session.execute(
+        update(WorkItem).where(WorkItem.id == item.id, WorkItem.status == "open")
+        .values(assignee_id=assignee.id, claimed_at=clock.now())
+    ).rowcount
+    if moved != 1:
+        raise AlreadyHandled()
+    db.session.refresh(item)
     record_event(item.case, "reassign", actor, step_code=item.step_code, summary=item.title,
                  data={"from": previous, "to": assignee.display_name, "to_user_id": assignee.id})
 

@@ -9,6 +9,7 @@ from sqlalchemy import Boolean, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from .. import clock
 from ..extensions import db
 from .org import Position
 
@@ -38,7 +39,7 @@ class User(UserMixin, db.Model):
         return check_password_hash(self.password_hash, password)
 
     def active_positions(self, day: date | None = None) -> list[Position]:
-        day = day or date.today()
+        day = day or clock.today()
         return [p for p in self.positions if p.is_active_on(day)]
 
     def acting_roles_in(self, unit_id: int, day: date | None = None) -> set[str]:

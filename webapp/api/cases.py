@@ -1,0 +1,59 @@
+"""API endpoints for cases: start one, show one."""
+
+from __future__ import annotations
+
+from flask import url_for
+
+from .. import permissions
+from ..cases import formkit, operations
+from ..extensions import db
+from ..models import Case, OrgUnit
+from ..runtime import runtime
+from . import serializers
+from .auth import api_user
+from .fields import build_api_form
+from .responses import api_error, form_errors, json_body, validation_error
+
+
+def start_case():
+    """POST /cases {process_key, unit_id, data}: the start form, validated like the page's."""
+    body = json_body()
+    row = operations.current_definition(str(body.get("process_key") or ""))
+    if row is None:
+        return api_error(404, "找不到该流程，请检查 process_key。")
+    unit = _unit(body.get("unit_id"))
+    if unit is None:
+        return api_error(404, "找不到该组织，请检查 unit_id。")
+    user = api_user()
+    if not permissions.can_start_in(user, unit):
+        return api_error(403, f"您不是「{unit.name}」的书记、副书记或组织委员，不能在该组织发起办件。")
+    start = runtime().definition(row).start_step
+    data = body.get("data") if isinstance(body.get("data"), dict) else {}
+    form = build_api_form(row.process_key, start.form_key, unit.id, data)
+    if form is not None and not form.validate():
+        return validation_error(form_errors(form))
+    try:
+        case = operations.start_case(row, unit, formkit.submitted_data(form) if form else {}, user)
+    except operations.GuardFailed as refused:
+        return validation_error(formkit.violations_by_field(refused.violations))
+    except operations.CaseError as err:
+        db.session.rollback()
+        return api_error(500, f"流程引擎无法发起此办件：{err}。请联系系统管理员检查流程定义。")
+    db.session.commit()
+    return serializers.case_detail(case), 201, {"Location": url_for("api.get_case", case_id=case.id)}
+
+
+def get_case(case_id: int):
+    case = db.get_or_404(Case, case_id)
+    if not permissions.can_view_case(api_user(), case):
+        return api_error(403, "您没有查看此办件的权限。")
+    return serializers.case_detail(case)
+
+
+def _unit(value) -> OrgUnit | None:
+    if isinstance(value, bool):
+        return None
+    try:
+        return db.session.get(OrgUnit, int(value))
+    except (TypeError, ValueError):
+        return None
