@@ -14,7 +14,7 @@ run: db
 	@echo "PartyFlow: open http://127.0.0.1:5000 and log in as one of these users:"
 	@$(FLASK) users list
 	@echo
-	$(FLASK) run --host 127.0.0.1 --port 5000
+	PARTYFLOW_SHOW_DEMO_LOGINS=true $(FLASK) run --host 127.0.0.1 --port 5000
 
 test: setup chromium
 	scripts/test.sh
@@ -30,8 +30,8 @@ db: setup
 
 # Debian's Chromium for the browser tests (Playwright must never download a browser here)
 chromium:
-	@command -v chromium >/dev/null || \
-		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+	@{ command -v chromium >/dev/null && dpkg -s fonts-noto-cjk >/dev/null 2>&1; } || \
+		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk; }
 
 lint: setup
 	.venv/bin/ruff check .

@@ -42,6 +42,8 @@ def _init_extensions(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"))
     login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = None  # the login page itself says what to do
     csrf.init_app(app)
     app.extensions["partyflow_runtime"] = Runtime()
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):

@@ -1,0 +1,240 @@
+"""待办 / 已办: the inbox tabs, doing a step (办理), claiming (认领) and handing on (转办)."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import and_, func, or_
+from sqlalchemy.orm import joinedload, selectinload
+
+from .. import clock, permissions
+from ..cases import formkit, operations
+from ..cases.forms import InboxFilterForm, ReassignForm, choices
+from ..cases.views import record_rows
+from ..errors import render_error
+from ..extensions import db
+from ..models import AuditEvent, Case, OrgUnit, Position, ProcessDefinition, Submission, User, WorkItem
+from ..templating import user_positions, week_end
+
+bp = Blueprint("inbox", __name__, url_prefix="/inbox")
+
+TABS = ("todo", "done", "mine", "supervised")
+
+
+@bp.route("/")
+@login_required
+def index():
+    tab = request.args.get("tab") if request.args.get("tab") in TABS else "todo"
+    form = _filter_form()
+    query = _started_cases_query() if tab == "mine" else _filtered(_items_query(tab), form, tab)
+    page = db.paginate(query, page=request.args.get("page", 1, type=int),
+                       per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    return render_template("inbox/index.html", tab=tab, form=form, page=page, counts=tab_counts(current_user),
+                           filtering=any(request.args.get(k) for k in ("procedure", "unit", "overdue", "week")),
+                           can_reassign=partial(permissions.can_reassign, current_user))
+
+
+@bp.route("/<int:item_id>", methods=["GET", "POST"])
+@login_required
+def complete(item_id: int):
+    item = _load_item(item_id)
+    may_submit = _may_submit(current_user, item)
+    if not may_submit and (request.method == "POST" or not permissions.can_see_item(current_user, item)):
+        abort(403)
+    form = formkit.build_form(item.case.process_key, item.form_key, item.case.unit_id,
+                              request.form if request.method == "POST" else None)
+    if form is None:
+        return render_error(500, _("此环节的表单「%(key)s」未在系统中登记，暂时无法办理，请联系系统管理员。",
+                                   key=item.form_key))
+    if request.method == "POST" and form.validate():
+        response = _submit(item, form)
+        if response is not None:
+            return response
+    status = 422 if request.method == "POST" else 200
+    return _render_item(item, form, editable=item.is_open and permissions.can_act(current_user, item)), status
+
+
+@bp.route("/<int:item_id>/claim", methods=["POST"])
+@login_required
+def claim(item_id: int):
+    item = _load_item(item_id)
+    if not permissions.can_act(current_user, item):
+        abort(403)
+    try:
+        operations.claim_work_item(item, current_user)
+        db.session.commit()
+    except operations.AlreadyHandled:
+        db.session.rollback()
+        return render_error(409)
+    flash(_("已认领：%(step)s。同事将看到此事项由您办理。", step=item.title), "success")
+    return redirect(url_for("inbox.complete", item_id=item.id))
+
+
+@bp.route("/<int:item_id>/reassign", methods=["GET", "POST"])
+@login_required
+def reassign(item_id: int):
+    item = _load_item(item_id)
+    if not permissions.can_reassign(current_user, item):
+        abort(403)
+    form = ReassignForm()
+    form.assignee.choices = choices((u.id, _user_label(u, item)) for u in reassign_candidates(item))
+    if form.validate_on_submit():
+        try:
+            operations.reassign_work_item(item, db.session.get(User, form.assignee.data), current_user)
+            db.session.commit()
+        except operations.AlreadyHandled:
+            db.session.rollback()
+            return render_error(409)
+        flash(_("已转办：%(step)s → %(name)s", step=item.title, name=item.assignee.display_name), "success")
+        return redirect(url_for("inbox.index"))
+    return render_template("inbox/reassign.html", item=item, form=form), 422 if form.errors else 200
+
+
+# ---------- helpers: queries and small decisions, kept out of the views ----------
+
+
+def _load_item(item_id: int) -> WorkItem:
+    item = db.session.get(WorkItem, item_id, options=[joinedload(WorkItem.case).joinedload(Case.unit)])
+    if item is None:
+        abort(404)
+    return item
+
+
+def _submit(item: WorkItem, form):
+    """Complete the item and commit; None when a rule refused the data (the errors are on the form)."""
+    try:
+        operations.complete_work_item(item, formkit.submitted_data(form), current_user)
+        db.session.commit()
+    except operations.GuardFailed as err:
+        db.session.rollback()
+        formkit.attach_violations(form, err.violations)
+        return None
+    except operations.AlreadyHandled:
+        db.session.rollback()
+        return render_error(409)
+    except operations.CaseError as err:
+        db.session.rollback()
+        flash(_("办件无法继续流转：%(error)s", error=str(err)), "error")
+        return redirect(url_for("cases.show", case_id=item.case_id))
+    flash(_("已提交：%(step)s", step=item.title), "success")
+    return redirect(url_for("inbox.index"))
+
+
+def _may_submit(user: User, item: WorkItem) -> bool:
+    """May send the step's form: holds an acting position (or it is claimed by the user).
+
+    A colleague's claim or completion is not a lack of permission: the operation answers 409 then.
+    """
+    return item.assignee_id == user.id or permissions.is_eligible(user, item)
+
+
+def _render_item(item: WorkItem, form, editable: bool):
+    events = db.session.scalars(
+        db.select(AuditEvent).filter_by(case_id=item.case_id).order_by(AuditEvent.seq.desc()).limit(5)
+    ).all()
+    submission = None if item.is_open else db.session.scalar(db.select(Submission).filter_by(work_item_id=item.id))
+    return render_template(
+        "inbox/item.html", item=item, case=item.case, form=form, editable=editable, events=events,
+        submission=submission, record=record_rows(item.case, submission) if submission else None,
+        can_claim=editable and item.assignee_id is None,
+        can_reassign=item.is_open and permissions.can_reassign(current_user, item),
+    )
+
+
+def _base_items():
+    return db.select(WorkItem).join(WorkItem.case).options(
+        joinedload(WorkItem.case), joinedload(WorkItem.unit), joinedload(WorkItem.assignee),
+        joinedload(WorkItem.completed_by),
+    )
+
+
+def _items_query(tab: str):
+    query = _base_items()
+    if tab == "done":
+        return query.where(WorkItem.completed_by_id == current_user.id)
+    if tab == "supervised":
+        return query.where(supervised_filter(current_user))
+    return query.where(permissions.inbox_filter(current_user))
+
+
+def _filtered(query, form: InboxFilterForm, tab: str):
+    today = clock.today()
+    if form.selected("procedure"):
+        query = query.where(Case.process_key == form.procedure.data)
+    if form.selected("unit"):
+        query = query.where(WorkItem.unit_id == int(form.unit.data))
+    if form.overdue.data:
+        query = query.where(WorkItem.status == "open", WorkItem.due_on < today)
+    if form.week.data:
+        query = query.where(WorkItem.status == "open", WorkItem.due_on.between(today, week_end(today)))
+    if tab == "done":
+        return query.order_by(WorkItem.completed_at.desc())
+    due = WorkItem.due_on.desc() if form.sort.data == "-due" else WorkItem.due_on.asc()
+    # Items without a deadline last, whatever the direction.
+    return query.order_by(WorkItem.due_on.is_(None), due, WorkItem.id)
+
+
+def _started_cases_query():
+    return (db.select(Case).where(Case.started_by_id == current_user.id)
+            .options(joinedload(Case.unit), selectinload(Case.work_items).joinedload(WorkItem.unit))
+            .order_by((Case.status == "running").desc(), Case.started_at.desc()))
+
+
+def _filter_form() -> InboxFilterForm:
+    form = InboxFilterForm(request.args)
+    definitions = db.session.scalars(db.select(ProcessDefinition).filter_by(is_current=True)
+                                     .order_by(ProcessDefinition.name))
+    form.procedure.choices = choices([("", _("全部流程"))] + [(row.process_key, row.name) for row in definitions])
+    units = db.session.scalars(db.select(OrgUnit).where(OrgUnit.id.in_(permissions.supervised_unit_ids(current_user)))
+                               .order_by(OrgUnit.id)).all()
+    form.unit.choices = choices([("", _("全部单位"))] + [(u.id, u.name) for u in units])
+    return form
+
+
+def supervised_filter(user: User):
+    """下级督办: open items in the units the user supervises that are not in the user's own 待办."""
+    # NOT IN a subquery, not NOT(inbox_filter): the filter is NULL for unclaimed items, and NOT NULL drops them.
+    own = db.select(WorkItem.id).where(permissions.inbox_filter(user))
+    return and_(WorkItem.status == "open", WorkItem.unit_id.in_(permissions.supervised_unit_ids(user)),
+                WorkItem.id.not_in(own))
+
+
+def tab_counts(user: User) -> dict[str, int]:
+    """How many items each tab holds (without filters), for the tab labels."""
+    count = func.count(WorkItem.id)
+    return {
+        "todo": db.session.scalar(db.select(count).where(permissions.inbox_filter(user))),
+        "supervised": db.session.scalar(db.select(count).where(supervised_filter(user))),
+    }
+
+
+def todo_counts(user: User) -> dict[str, int]:
+    """工作台: open items of the user, those overdue and those due by Sunday."""
+    today = clock.today()
+    mine = permissions.inbox_filter(user)
+    count = db.select(func.count(WorkItem.id))
+    return {
+        "todo": db.session.scalar(count.where(mine)),
+        "overdue": db.session.scalar(count.where(mine, WorkItem.due_on < today)),
+        "week": db.session.scalar(count.where(mine, WorkItem.due_on.between(today, week_end(today)))),
+    }
+
+
+def reassign_candidates(item: WorkItem) -> list[User]:
+    """Holders (today) of one of the item's acting positions in its unit."""
+    today = clock.today()
+    return db.session.scalars(
+        db.select(User).join(Position).where(
+            Position.unit_id == item.unit_id, Position.role.in_(item.position_list), User.is_enabled,
+            Position.started_on <= today, or_(Position.ended_on.is_(None), Position.ended_on >= today),
+        ).distinct().order_by(User.display_name)
+    ).all()
+
+
+def _user_label(user: User, item: WorkItem) -> str:
+    held = [p for p in user_positions(user) if p.startswith(item.unit.name)]
+    label = f"{user.display_name}（{'、'.join(held)}）" if held else user.display_name
+    return label + ("　" + _("当前办理人") if user.id == item.assignee_id else "")

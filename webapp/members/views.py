@@ -1,0 +1,60 @@
+"""党员: the roster of the branches a user supervises, with each person's stage and key dates."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, render_template, request
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import case
+from sqlalchemy.orm import joinedload
+
+from .. import permissions
+from ..cases.forms import MemberFilterForm, choices
+from ..extensions import db
+from ..models import Case, Member, OrgUnit
+from ..models.member import STAGES
+
+bp = Blueprint("members", __name__, url_prefix="/members")
+
+# Roster order: members first, then those on the way, in the order of the procedure.
+ROSTER_ORDER = ("full_member", "probationary_member", "development_candidate", "activist", "applicant")
+
+
+@bp.route("/")
+@login_required
+def index():
+    units = _visible_units()
+    form = _filter_form(units)
+    query = db.select(Member).where(Member.unit_id.in_([u.id for u in units]))
+    if form.selected("unit"):
+        query = query.where(Member.unit_id == int(form.unit.data))
+    if form.selected("stage"):
+        query = query.where(Member.stage == form.stage.data)
+    stage_order = case({stage: i for i, stage in enumerate(ROSTER_ORDER)}, value=Member.stage, else_=len(ROSTER_ORDER))
+    page = db.paginate(query.options(joinedload(Member.unit)).order_by(Member.unit_id, stage_order, Member.name),
+                       page=request.args.get("page", 1, type=int), per_page=current_app.config["PAGE_SIZE"],
+                       error_out=False)
+    return render_template("members/index.html", form=form, page=page, cases=_running_cases(page.items))
+
+
+def _visible_units() -> list[OrgUnit]:
+    """Units whose members the user may see: all for admins, else the units the user supervises."""
+    query = db.select(OrgUnit).order_by(OrgUnit.id)
+    if not current_user.is_admin:
+        query = query.where(OrgUnit.id.in_(permissions.supervised_unit_ids(current_user)))
+    return db.session.scalars(query).all()
+
+
+def _filter_form(units: list[OrgUnit]) -> MemberFilterForm:
+    form = MemberFilterForm(request.args)
+    with_members = {u for (u,) in db.session.execute(db.select(Member.unit_id).distinct())}
+    form.unit.choices = choices([("", _("全部"))] + [(u.id, u.name) for u in units if u.id in with_members])
+    form.stage.choices = choices([("", _("全部阶段"))] + [(key, _(label)) for key, label in STAGES.items()])
+    return form
+
+
+def _running_cases(members: list[Member]) -> dict[int, Case]:
+    """The running case of each member on the page (by member id)."""
+    ids = [m.id for m in members]
+    rows = db.session.scalars(db.select(Case).where(Case.subject_member_id.in_(ids), Case.status == "running"))
+    return {case.subject_member_id: case for case in rows}

@@ -1,0 +1,96 @@
+"""组织: the organisation tree and one unit's page (positions, members, term)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from flask import Blueprint, abort, render_template
+from flask_login import current_user, login_required
+from sqlalchemy import func
+from sqlalchemy.orm import joinedload
+
+from .. import clock, permissions
+from ..extensions import db
+from ..models import Member, OrgUnit, Position
+
+bp = Blueprint("orgs", __name__, url_prefix="/orgs")
+
+# Stages counted as members of a unit (党员 = 正式党员 + 预备党员) and as people in recruitment.
+MEMBER_STAGES = ("full_member", "probationary_member")
+RECRUITMENT_STAGES = ("applicant", "activist", "development_candidate")
+
+
+@bp.route("/")
+@login_required
+def index():
+    units = _visible_units()
+    children = defaultdict(list)
+    for unit in units.values():
+        children[unit.parent_id if unit.parent_id in units else None].append(unit)
+    counts = member_counts()
+    return render_template("orgs/index.html", roots=children[None], children=children, counts=counts,
+                           totals=subtree_totals(children, counts), secretaries=secretaries())
+
+
+@bp.route("/<int:unit_id>")
+@login_required
+def show(unit_id: int):
+    unit = db.get_or_404(OrgUnit, unit_id)
+    if unit.id not in _visible_units():
+        abort(403)
+    today = clock.today()
+    positions = db.session.scalars(
+        db.select(Position).filter_by(unit_id=unit.id).options(joinedload(Position.user))
+        .order_by(Position.ended_on.is_not(None), Position.id)).all()
+    members = []
+    if current_user.is_admin or unit.id in permissions.supervised_unit_ids(current_user):
+        members = db.session.scalars(
+            db.select(Member).where((Member.unit_id == unit.id) | (Member.group_id == unit.id))
+            .order_by(Member.stage, Member.name)).all()
+    return render_template("orgs/show.html", unit=unit, positions=positions, members=members,
+                           counts=member_counts().get(unit.id, {}), today=today)
+
+
+def _visible_units() -> dict[int, OrgUnit]:
+    """Admins see every unit; others the whole tree of the top-level organisations they hold positions in."""
+    query = db.select(OrgUnit).order_by(OrgUnit.id)
+    if not current_user.is_admin:
+        tops = {p.unit.top_org_id for p in current_user.active_positions(clock.today())}
+        supervised = permissions.supervised_unit_ids(current_user)
+        query = query.where(OrgUnit.top_org_id.in_(tops) | OrgUnit.id.in_(supervised))
+    return {unit.id: unit for unit in db.session.scalars(query)}
+
+
+def member_counts() -> dict[int, dict[str, int]]:
+    """Per unit: 党员 (full + probationary) and 发展中 (applicants, activists, candidates)."""
+    rows = db.session.execute(
+        db.select(Member.unit_id, Member.stage, func.count()).group_by(Member.unit_id, Member.stage))
+    counts: dict[int, dict[str, int]] = defaultdict(lambda: {"members": 0, "probationary": 0, "recruitment": 0})
+    for unit_id, stage, n in rows:
+        if stage in MEMBER_STAGES:
+            counts[unit_id]["members"] += n
+        if stage == "probationary_member":
+            counts[unit_id]["probationary"] += n
+        if stage in RECRUITMENT_STAGES:
+            counts[unit_id]["recruitment"] += n
+    return counts
+
+
+def subtree_totals(children: dict, counts: dict) -> dict[int, int]:
+    """党员 of each unit and every unit below it (members sit in branches; committees show the sum)."""
+    totals: dict[int, int] = {}
+
+    def total(unit: OrgUnit) -> int:
+        totals[unit.id] = counts.get(unit.id, {}).get("members", 0) + sum(total(c) for c in children[unit.id])
+        return totals[unit.id]
+
+    for root in children[None]:
+        total(root)
+    return totals
+
+
+def secretaries() -> dict[int, str]:
+    """The name of each unit's secretary today."""
+    today = clock.today()
+    rows = db.session.scalars(db.select(Position).filter_by(role="secretary").options(joinedload(Position.user)))
+    return {p.unit_id: p.user.display_name for p in rows if p.is_active_on(today)}
