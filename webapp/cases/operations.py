@@ -10,7 +10,7 @@ import functools
 import secrets
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import or_, update
 from sqlalchemy.orm.exc import StaleDataError
 
 from workflows.engine import ReadyTask
@@ -153,13 +153,14 @@ def claim_work_item(item: WorkItem, actor: User) -> None:
 
 
 def reassign_candidates(item: WorkItem) -> list[User]:
-    """Holders of one of the item's acting positions in its unit today: who it may be handed to."""
+    """Holders (today) of one of the item's acting positions in its unit: who it may be handed to."""
     today = clock.today()
-    positions = db.session.scalars(
-        db.select(Position).where(Position.unit_id == item.unit_id, Position.role.in_(item.position_list))
+    return db.session.scalars(
+        db.select(User).join(Position).where(
+            Position.unit_id == item.unit_id, Position.role.in_(item.position_list), User.is_enabled,
+            Position.started_on <= today, or_(Position.ended_on.is_(None), Position.ended_on >= today),
+        ).distinct().order_by(User.display_name)
     ).all()
-    users = {p.user for p in positions if p.is_active_on(today) and p.user.is_enabled}
-    return sorted(users, key=lambda u: u.id)
 
 
 def reassign_work_item(item: WorkItem, assignee: User, actor: User) -> None:

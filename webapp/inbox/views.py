@@ -7,7 +7,7 @@ from functools import partial
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import and_, func, or_
+from sqlalchemy import and_, func
 from sqlalchemy.orm import joinedload, selectinload
 
 from .. import clock, permissions
@@ -16,7 +16,7 @@ from ..cases.forms import InboxFilterForm, ReassignForm, choices
 from ..cases.views import record_rows
 from ..errors import render_error
 from ..extensions import db
-from ..models import AuditEvent, Case, OrgUnit, Position, ProcessDefinition, Submission, User, WorkItem
+from ..models import AuditEvent, Case, OrgUnit, ProcessDefinition, Submission, User, WorkItem
 from ..templating import user_positions, week_end
 
 bp = Blueprint("inbox", __name__, url_prefix="/inbox")
@@ -61,7 +61,7 @@ def complete(item_id: int):
 @login_required
 def claim(item_id: int):
     item = _load_item(item_id)
-    if not permissions.can_act(current_user, item):
+    if not _may_submit(current_user, item):
         abort(403)
     try:
         operations.claim_work_item(item, current_user)
@@ -80,7 +80,7 @@ def reassign(item_id: int):
     if not permissions.can_reassign(current_user, item):
         abort(403)
     form = ReassignForm()
-    form.assignee.choices = choices((u.id, _user_label(u, item)) for u in reassign_candidates(item))
+    form.assignee.choices = choices((u.id, _user_label(u, item)) for u in operations.reassign_candidates(item))
     if form.validate_on_submit():
         try:
             operations.reassign_work_item(item, db.session.get(User, form.assignee.data), current_user)
@@ -221,17 +221,6 @@ def todo_counts(user: User) -> dict[str, int]:
         "overdue": db.session.scalar(count.where(mine, WorkItem.due_on < today)),
         "week": db.session.scalar(count.where(mine, WorkItem.due_on.between(today, week_end(today)))),
     }
-
-
-def reassign_candidates(item: WorkItem) -> list[User]:
-    """Holders (today) of one of the item's acting positions in its unit."""
-    today = clock.today()
-    return db.session.scalars(
-        db.select(User).join(Position).where(
-            Position.unit_id == item.unit_id, Position.role.in_(item.position_list), User.is_enabled,
-            Position.started_on <= today, or_(Position.ended_on.is_(None), Position.ended_on >= today),
-        ).distinct().order_by(User.display_name)
-    ).all()
 
 
 def _user_label(user: User, item: WorkItem) -> str:

@@ -1,5 +1,6 @@
 """Persistence: columns, relationships and permission checks; no engine calls."""
 
+from .admin import AdminEvent
 from .audit import AuditEvent
 from .case import Case, Submission, WorkItem
 from .member import Member
@@ -8,6 +9,6 @@ from .process import LaneRuleRow, ProcessDefinition, RuleOverride
 from .user import User
 
 __all__ = [
-    "AuditEvent", "Case", "LaneRuleRow", "Member", "OrgUnit", "Position", "ProcessDefinition",
+    "AdminEvent", "AuditEvent", "Case", "LaneRuleRow", "Member", "OrgUnit", "Position", "ProcessDefinition",
     "RuleOverride", "Submission", "User", "WorkItem",
 ]

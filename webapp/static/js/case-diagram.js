@@ -23,7 +23,9 @@
   };
   const fit = () => viewer.get('canvas').zoom('fit-viewport', 'auto');
   const focus = () => {
-    const target = present(current)[0] || present(done).slice(-1)[0];
+    // Nothing marked (a definition shown outside a case): open readable at the start event.
+    const target = present(current)[0] || present(done).slice(-1)[0]
+      || viewer.get('elementRegistry').filter((e) => e.type === 'bpmn:StartEvent')[0];
     if (!target) return fit();
     const canvas = viewer.get('canvas');
     canvas.zoom(container.clientWidth < 600 ? 0.7 : 1);

@@ -1,0 +1,411 @@
+"""管理: process definitions, the lane registry, rule settings per unit, users and positions, and the
+admins' own record. Every page is for admins only (403 for anyone else)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any
+
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import func, or_
+from sqlalchemy.orm import selectinload
+from wtforms.fields.choices import SelectChoice
+
+from workflows.org import POSITIONS
+from workflows.settings import RECRUITMENT_SETTINGS, SETTINGS_BY_KEY, RuleSetting, SettingError
+
+from .. import clock
+from ..cases.context import rule_settings_for
+from ..extensions import db
+from ..models import AdminEvent, Case, LaneRuleRow, OrgUnit, Position, ProcessDefinition, RuleOverride, User
+from ..models.admin import ADMIN_EVENT_KINDS
+from ..runtime import runtime
+from ..templating import long_date, procedure_stages
+from . import operations
+from .forms import (
+    VARIABLE_KINDS,
+    AddPositionForm,
+    EndPositionForm,
+    LaneForm,
+    OverrideForm,
+    explain_selector,
+    setting_error_text,
+)
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+# Cases that still run on their definition version (not finished in any way).
+UNFINISHED = ("running", "suspended", "error")
+VIEWER_JS = "vendor/bpmn-js/bpmn-navigated-viewer.production.min.js"
+
+# The rule settings a deadline of the recruitment definition is computed from (recruitment.due_dates).
+DEADLINE_SETTINGS = {
+    "initial_talk": ("initial_talk_within_months",),
+    "activist_revisit": ("activist.revisit_months",),
+    "cultivation_review": ("activist.review_interval_months",),
+    "pre_review": ("pre_review.sla_months",),
+    "assembly_after_pre_review": ("assembly_after_prereview_months",),
+    "admission_approval": ("approval.sla_months", "approval.max_months"),
+    "probation_review": ("probation.review_interval_months",),
+    "regularization_application": ("probation_years", "regularization.reminder_days"),
+    "regularization_assembly": ("probation_years",),
+    "regularization_approval": ("regularization.approval_sla_months",),
+    "archive": ("archive.within_days",),
+}
+
+
+def admin_required(view: Callable) -> Callable:
+    """Log in first; then admins only (our 403 page for everyone else)."""
+
+    @wraps(view)
+    @login_required
+    def wrapped(*args, **kwargs):
+        if not current_user.is_admin:
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+@bp.route("/")
+@admin_required
+def index():
+    today = clock.today()
+    counts = {
+        "processes": db.session.scalar(db.select(func.count(func.distinct(ProcessDefinition.process_key)))),
+        "versions": db.session.scalar(db.select(func.count(ProcessDefinition.id))),
+        "lanes": db.session.scalar(db.select(func.count(LaneRuleRow.key))),
+        "overrides": db.session.scalar(db.select(func.count(RuleOverride.id))),
+        "override_units": db.session.scalar(db.select(func.count(func.distinct(RuleOverride.unit_id)))),
+        "users": db.session.scalar(db.select(func.count(User.id))),
+        "positions": db.session.scalar(db.select(func.count(Position.id)).where(
+            Position.started_on <= today, or_(Position.ended_on.is_(None), Position.ended_on >= today))),
+        "events": db.session.scalar(db.select(func.count(AdminEvent.id))),
+    }
+    recent = db.session.scalars(db.select(AdminEvent).order_by(AdminEvent.id.desc()).limit(5)).all()
+    return render_template("admin/index.html", counts=counts, recent=recent)
+
+
+# ---------- 流程定义 ----------
+
+
+@bp.route("/processes")
+@admin_required
+def processes():
+    rows = db.session.scalars(
+        db.select(ProcessDefinition).order_by(ProcessDefinition.process_key, ProcessDefinition.version.desc())).all()
+    running = dict(db.session.execute(
+        db.select(Case.definition_id, func.count(Case.id)).where(Case.status.in_(UNFINISHED))
+        .group_by(Case.definition_id)).all())
+    publishers = _users_by_id({r.published_by_id for r in rows if r.published_by_id})
+    grouped: dict[str, list[ProcessDefinition]] = {}
+    for row in rows:
+        grouped.setdefault(row.process_key, []).append(row)
+    return render_template("admin/processes.html", grouped=grouped, running=running, publishers=publishers)
+
+
+@bp.route("/processes/<int:definition_id>")
+@admin_required
+def process(definition_id: int):
+    row = _definition_or_404(definition_id)
+    definition = runtime().definition(row)
+    registry = {lane.key: lane for lane in db.session.scalars(db.select(LaneRuleRow))}
+    running = db.session.scalar(db.select(func.count(Case.id)).where(
+        Case.definition_id == row.id, Case.status.in_(UNFINISHED)))
+    versions = db.session.scalars(db.select(ProcessDefinition).filter_by(process_key=row.process_key)
+                                  .order_by(ProcessDefinition.version.desc())).all()
+    return render_template(
+        "admin/process.html", row=row, definition=definition, steps=definition.user_steps(), registry=registry,
+        stages=dict(procedure_stages(row.process_key)), running=running, versions=versions,
+        publisher=db.session.get(User, row.published_by_id) if row.published_by_id else None,
+        deadline_settings=DEADLINE_SETTINGS,
+        viewer_available=(Path(current_app.static_folder) / VIEWER_JS).is_file(), viewer_js=VIEWER_JS,
+    )
+
+
+@bp.route("/processes/<int:definition_id>.bpmn")
+@admin_required
+def process_bpmn(definition_id: int):
+    row = _definition_or_404(definition_id)
+    filename = f"{row.process_key}-v{row.version}.bpmn"
+    return Response(row.bpmn_xml, mimetype="application/xml",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+# ---------- 泳道配置 ----------
+
+
+@bp.route("/lanes", methods=["GET", "POST"])
+@admin_required
+def lanes():
+    rows = db.session.scalars(db.select(LaneRuleRow).order_by(LaneRuleRow.key)).all()
+    by_key = {row.key: row for row in rows}
+    if request.method == "POST":
+        form = LaneForm(existing_keys=by_key)
+        if form.original_key.data and form.original_key.data not in by_key:
+            abort(404)
+        if form.validate():
+            row = operations.save_lane(form.lane_key(), form.label.data.strip(), form.selector,
+                                       list(form.positions.data), current_user)
+            if row is None:
+                flash(_("泳道“%(key)s”没有改变，无需保存。", key=form.lane_key()), "info")
+                return redirect(url_for("admin.lanes") + f"#lane-{form.lane_key()}")
+            db.session.commit()
+            flash(_("泳道“%(label)s”（%(key)s）已保存。此后新产生的待办按新的配置送达；已经送达的待办不变。",
+                    label=row.label, key=row.key), "success")
+            return redirect(url_for("admin.lanes") + f"#lane-{row.key}")
+        status = 422
+    else:
+        form = _lane_form(by_key.get(request.args.get("edit", "")))
+        status = 200
+    return render_template("admin/lanes.html", rows=rows, form=form, usage=_lane_usage(),
+                           variable_kinds=VARIABLE_KINDS), status
+
+
+def _lane_form(row: LaneRuleRow | None) -> LaneForm:
+    if row is None:
+        return LaneForm(formdata=None, selector_kind="case_branch")
+    kind, _sep, variable = row.selector.partition(":")
+    return LaneForm(formdata=None, original_key=row.key, key=row.key, label=row.label, selector_kind=kind,
+                    selector_variable=variable, positions=list(row.positions))
+
+
+def _lane_usage() -> dict[str, list[tuple[str, int]]]:
+    """Lane key → (process name, number of user steps) for the current version of every process."""
+    usage: dict[str, dict[str, int]] = {}
+    for row in db.session.scalars(db.select(ProcessDefinition).filter_by(is_current=True)):
+        for step in runtime().definition(row).user_steps():
+            if step.lane:
+                names = usage.setdefault(step.lane, {})
+                names[row.name] = names.get(row.name, 0) + 1
+    return {key: sorted(names.items()) for key, names in usage.items()}
+
+
+# ---------- 规则设置 ----------
+
+
+@bp.route("/settings")
+@admin_required
+def settings():
+    units = unit_options()
+    if not units:
+        return render_template("admin/settings.html", units=units, unit=None)
+    unit = _chosen_unit(request.args.get("unit", ""), units)
+    return render_template("admin/settings.html", **_settings_page(unit, units))
+
+
+@bp.route("/settings", methods=["POST"])
+@admin_required
+def save_setting():
+    form = OverrideForm()
+    unit = db.session.get(OrgUnit, int(form.unit.data)) if (form.unit.data or "").isdigit() else None
+    if unit is None:
+        abort(404)
+    if form.validate():
+        setting = SETTINGS_BY_KEY[form.key.data]
+        try:
+            if form.remove.data:
+                changed = operations.remove_override(unit, setting.key, current_user)
+            else:
+                operations.set_override(unit, setting.key, form.typed_value, current_user)
+                changed = True
+            db.session.commit()
+        except operations.RulesConflict as err:
+            db.session.rollback()
+            form.value.errors.append(_("保存后“%(unit)s”的规则会自相矛盾：%(detail)s 请先调整相关设置。",
+                                       unit=err.unit.name, detail=setting_error_text(err.error)))
+        else:
+            flash(_settings_message(unit, setting, form.remove.data, changed), "success")
+            return redirect(url_for("admin.settings", unit=unit.id) + f"#setting-{_anchor(setting.key)}")
+    units = unit_options()
+    return render_template("admin/settings.html", **_settings_page(unit, units, form)), 422
+
+
+def _settings_message(unit: OrgUnit, setting: RuleSetting, removed: bool, changed: bool) -> str:
+    if removed and not changed:
+        return _("“%(unit)s”本级没有设置“%(label)s”，无需删除。", unit=unit.name, label=_(setting.label))
+    if removed:
+        return _("已删除“%(unit)s”本级的“%(label)s”设置，改为沿用上级或默认值。", unit=unit.name,
+                 label=_(setting.label))
+    return _("已保存：“%(unit)s”及其下级组织的“%(label)s”为 %(value)s。", unit=unit.name, label=_(setting.label),
+             value=shown_value(setting, rule_settings_for(unit.id)[setting.key]))
+
+
+def _settings_page(unit: OrgUnit, units: list[tuple[OrgUnit, int]], form: OverrideForm | None = None) -> dict:
+    chain = [*reversed(unit.ancestors()), unit]
+    own: dict[int, dict[str, Any]] = {}
+    for row in db.session.scalars(db.select(RuleOverride).where(RuleOverride.unit_id.in_([u.id for u in chain]))):
+        own.setdefault(row.unit_id, {})[row.key] = row.value
+    try:
+        effective: dict[str, Any] = dict(rule_settings_for(unit.id))
+        conflict = None
+    except SettingError as err:  # stored settings contradict each other: show them as merged, and say so
+        effective = {s.key: s.default for s in RECRUITMENT_SETTINGS}
+        for u in chain:
+            effective.update(own.get(u.id, {}))
+        conflict = setting_error_text(err)
+    rows = []
+    for setting in RECRUITMENT_SETTINGS:
+        origin = next((u for u in reversed(chain) if setting.key in own.get(u.id, {})), None)
+        rows.append({
+            "setting": setting, "anchor": _anchor(setting.key), "effective": effective[setting.key],
+            "origin": origin, "own": own.get(unit.id, {}).get(setting.key),
+            "has_own": setting.key in own.get(unit.id, {}),
+        })
+    return {
+        "unit": unit, "units": units, "rows": rows, "form": form, "conflict": conflict,
+        "error_key": form.key.data if form is not None else None, "all_overrides": _all_overrides(),
+    }
+
+
+def _all_overrides() -> list[RuleOverride]:
+    rows = db.session.scalars(db.select(RuleOverride)).all()
+    order = {u.id: i for i, (u, _depth) in enumerate(unit_options())}
+    keys = [s.key for s in RECRUITMENT_SETTINGS]
+    return sorted(rows, key=lambda r: (order.get(r.unit_id, 0), keys.index(r.key) if r.key in keys else 0))
+
+
+def _anchor(key: str) -> str:
+    return key.replace(".", "-")
+
+
+def shown_value(setting: RuleSetting, value: Any) -> str:
+    """A setting's value as people read it: 是/否, a choice's label, or the number."""
+    if value is None:
+        return "—"
+    if setting.kind == "bool":
+        return _("是") if value else _("否")
+    if setting.kind == "choice":
+        return _(dict(setting.choices).get(value, value))
+    return str(value)
+
+
+def _chosen_unit(wanted: str, units: list[tuple[OrgUnit, int]]) -> OrgUnit:
+    found = next((u for u, _depth in units if str(u.id) == wanted), None)
+    if wanted and found is None:
+        abort(404)
+    return found or units[0][0]
+
+
+# ---------- 用户与职务 ----------
+
+
+@bp.route("/users")
+@admin_required
+def users():
+    query = db.select(User).options(selectinload(User.positions).selectinload(Position.unit)).order_by(User.id)
+    q = request.args.get("q", "").strip()
+    if q:
+        query = query.where(or_(User.username.contains(q), User.display_name.contains(q)))
+    page = db.paginate(query, page=request.args.get("page", 1, type=int),
+                       per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    return render_template("admin/users.html", page=page, q=q)
+
+
+@bp.route("/users/<int:user_id>/positions", methods=["GET", "POST"])
+@admin_required
+def user_positions(user_id: int):
+    user = db.session.get(User, user_id) or abort(404)
+    held = list(user.positions)
+    choices = [(str(u.id), u) for u, _depth in unit_options()]
+    add_form = AddPositionForm(formdata=None, held=held, started_on=clock.today())
+    end_form = EndPositionForm(formdata=None, held=held)
+    if request.method == "POST" and "end" in request.form:
+        end_form = EndPositionForm(held=held)
+        if end_form.validate():
+            position = operations.end_position(end_form.chosen, end_form.ended_on.data, current_user)
+            db.session.commit()
+            flash(_("已免去 %(name)s 在“%(unit)s”的%(role)s职务，最后任职日 %(day)s。", name=user.display_name,
+                    unit=position.unit.name, role=_(POSITIONS[position.role]), day=long_date(position.ended_on)),
+                  "success")
+            return redirect(url_for("admin.user_positions", user_id=user.id))
+    elif request.method == "POST":
+        add_form = AddPositionForm(held=held)
+        add_form.unit.choices = _unit_select_choices()
+        if add_form.validate():
+            unit = dict(choices)[add_form.unit.data]
+            position = operations.add_position(user, unit, add_form.role.data, add_form.started_on.data, current_user)
+            db.session.commit()
+            flash(_("已任命 %(name)s 为“%(unit)s”%(role)s，自 %(day)s 起。", name=user.display_name, unit=unit.name,
+                    role=_(POSITIONS[position.role]), day=long_date(position.started_on)), "success")
+            return redirect(url_for("admin.user_positions", user_id=user.id))
+    add_form.unit.choices = _unit_select_choices()
+    status = 422 if request.method == "POST" else 200
+    return render_template("admin/user_positions.html", user=user, held=sorted(held, key=_position_order),
+                           add_form=add_form, end_form=end_form), status
+
+
+def _position_order(position: Position):
+    return (position.ended_on is not None, -position.started_on.toordinal(), position.id)
+
+
+# ---------- 管理日志 ----------
+
+
+@bp.route("/events")
+@admin_required
+def events():
+    query = db.select(AdminEvent).options(selectinload(AdminEvent.actor)).order_by(AdminEvent.id.desc())
+    kind = request.args.get("kind", "")
+    if kind in ADMIN_EVENT_KINDS:
+        query = query.where(AdminEvent.kind == kind)
+    mine = request.args.get("mine") == "1"
+    if mine:
+        query = query.where(AdminEvent.actor_id == current_user.id)
+    page = db.paginate(query, page=request.args.get("page", 1, type=int),
+                       per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    return render_template("admin/events.html", page=page, kind=kind if kind in ADMIN_EVENT_KINDS else "",
+                           mine=mine, kinds=ADMIN_EVENT_KINDS)
+
+
+# ---------- helpers shared by the pages ----------
+
+
+def unit_options() -> list[tuple[OrgUnit, int]]:
+    """Every organisation unit with its depth, in tree order (parents before their children)."""
+    units = db.session.scalars(db.select(OrgUnit).order_by(OrgUnit.id)).all()
+    children: dict[int | None, list[OrgUnit]] = {}
+    for unit in units:
+        children.setdefault(unit.parent_id, []).append(unit)
+    known = {u.id for u in units}
+    ordered: list[tuple[OrgUnit, int]] = []
+
+    def walk(unit: OrgUnit, depth: int) -> None:
+        ordered.append((unit, depth))
+        for child in children.get(unit.id, []):
+            walk(child, depth + 1)
+
+    for unit in units:
+        if unit.parent_id is None or unit.parent_id not in known:
+            walk(unit, 0)
+    return ordered
+
+
+def _unit_select_choices() -> list[SelectChoice]:
+    return [SelectChoice("", _("请选择组织")),
+            *(SelectChoice(str(u.id), "\u3000" * depth + u.name) for u, depth in unit_options())]
+
+
+def _users_by_id(ids: set[int]) -> dict[int, User]:
+    if not ids:
+        return {}
+    return {u.id: u for u in db.session.scalars(db.select(User).where(User.id.in_(ids)))}
+
+
+def _definition_or_404(definition_id: int) -> ProcessDefinition:
+    return db.session.get(ProcessDefinition, definition_id) or abort(404)
+
+
+@bp.context_processor
+def _admin_helpers() -> dict:
+    """Labels the admin pages share (only for the requests of this blueprint)."""
+    return {
+        "admin_event_label": lambda kind: _(ADMIN_EVENT_KINDS.get(kind, kind)),
+        "explain_selector": explain_selector,
+        "shown_value": shown_value,
+        "rule_settings": SETTINGS_BY_KEY,
+    }
