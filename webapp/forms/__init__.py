@@ -19,7 +19,6 @@ from wtforms import (
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.fields.core import UnboundField
-from wtforms.validators import DataRequired, InputRequired
 
 from . import recruitment
 
@@ -109,7 +108,7 @@ def describe_fields(form_class) -> list[dict[str, Any]]:
         described.append({
             "name": name,
             "type": _type_name(unbound.field_class),
-            "required": any(isinstance(v, (DataRequired, InputRequired)) for v in kwargs.get("validators", ())),
+            "required": any(getattr(v, "field_flags", {}).get("required") for v in kwargs.get("validators", ())),
             "choices": None if choices is None else [_choice(c) for c in choices],
             "label": str(label),
             "description": str(kwargs.get("description", "")),

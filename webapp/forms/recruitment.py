@@ -18,9 +18,11 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import Length, NumberRange, Optional, Regexp
 
 from workflows.procedures.recruitment_decisions import ARCHIVE_ITEMS
+
+from .validators import Required, RequiredInput
 
 _DEV = "《中国共产党发展党员工作细则》"
 
@@ -31,7 +33,7 @@ def _options(pairs):
 
 
 def _needed(required):
-    return DataRequired() if required else Optional()
+    return Required() if required else Optional()
 
 
 def _date(label, required=True, description=""):
@@ -47,7 +49,7 @@ def _area(label, required=False, description=""):
 
 
 def _count(label, required=True, description="", maximum=100000):
-    needed = InputRequired() if required else Optional()
+    needed = RequiredInput() if required else Optional()
     return IntegerField(label, validators=[needed, NumberRange(min=0, max=maximum)], description=description)
 
 
@@ -56,7 +58,7 @@ def _choice(label, choices, required=True, description=""):
 
 
 def _members(label, description=""):
-    return SelectMultipleField(label, coerce=int, choices=[], validators=[DataRequired()], description=description)
+    return SelectMultipleField(label, coerce=int, choices=[], validators=[Required()], description=description)
 
 
 FILING_RESULTS = [("filed", _l("同意备案")), ("returned", _l("退回修改"))]
@@ -69,8 +71,8 @@ class SubmitApplicationForm(FlaskForm):
     ethnicity = _text(_l("民族"), required=True, max_length=20)
     birth_date = _date(_l("出生日期"), description=_l("须年满十八周岁方可申请入党（%(source)s第五条）", source=_DEV))
     id_number = StringField(_l("身份证号码"), validators=[
-        DataRequired(), Regexp(r"^\d{17}[\dXx]$", message=_l("身份证号码应为18位"))])
-    education = SelectField(_l("学历"), validators=[DataRequired()], choices=_options([
+        Required(), Regexp(r"^\d{17}[\dXx]$", message=_l("身份证号码应为18位"))])
+    education = SelectField(_l("学历"), validators=[Required()], choices=_options([
         ("postgraduate", _l("研究生")), ("undergraduate", _l("大学本科")), ("junior_college", _l("大学专科")),
         ("secondary", _l("中专或高中")), ("junior_high_or_below", _l("初中及以下"))]))
     occupation = _text(_l("职业"))
@@ -235,7 +237,7 @@ class IntermediateDeliberationForm(FlaskForm):
 
 
 class CommitteeTalkForm(FlaskForm):
-    talker_id = SelectField(_l("谈话人"), coerce=int, choices=[], validators=[DataRequired()],
+    talker_id = SelectField(_l("谈话人"), coerce=int, choices=[], validators=[Required()],
                             description=_l("党委委员或组织员"))
     talk_date = _date(_l("谈话日期"))
     summary = _area(_l("谈话情况"), required=True)
@@ -260,7 +262,7 @@ class FileUpperDepartmentForm(FlaskForm):
 
 
 class AssignBranchGroupForm(FlaskForm):
-    branch_id = SelectField(_l("编入党支部"), coerce=int, choices=[], validators=[DataRequired()])
+    branch_id = SelectField(_l("编入党支部"), coerce=int, choices=[], validators=[Required()])
     group_id = SelectField(_l("编入党小组"), coerce=int, choices=[], validators=[Optional()])
     assigned_at = _date(_l("编入日期"))
 
@@ -291,7 +293,7 @@ class CommitteeRegularizationApprovalForm(FlaskForm):
 
 class ArchiveDossierForm(FlaskForm):
     archive_items = SelectMultipleField(_l("归档材料"), choices=_options((k, _l(v)) for k, v in ARCHIVE_ITEMS.items()),
-                                        validators=[DataRequired()])
+                                        validators=[Required()])
     destination = _choice(_l("归档去向"), [("personnel_file", _l("人事档案")), ("party_file", _l("党员档案"))])
     archived_at = _date(_l("归档日期"))
     archivist = _text(_l("经办人"))
