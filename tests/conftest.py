@@ -88,9 +88,19 @@ class Demo:
 
 @pytest.fixture
 def demo(app) -> Demo:
-    """The demo organisations, users and members (webapp/demo.py), committed."""
+    """The demo organisations, users and members (webapp/demo.py), committed; no cases yet."""
+    return _seed(app, with_cases=False)
+
+
+@pytest.fixture
+def demo_with_cases(app) -> Demo:
+    """The demo as `flask seed-demo` leaves it: with its recruitment cases (webapp/demo_cases.py)."""
+    return _seed(app, with_cases=True)
+
+
+def _seed(app, with_cases: bool) -> Demo:
     with app.app_context():
-        logins = seed_demo()
+        logins = seed_demo(with_cases=with_cases)
         db.session.commit()
         unit_ids = {key: unit.id for key, unit in demo_units().items()}
         user_ids = dict(db.session.execute(db.select(User.username, User.id)).all())

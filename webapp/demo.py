@@ -22,6 +22,7 @@ from werkzeug.security import generate_password_hash
 from workflows.org import POSITIONS
 
 from . import clock
+from .demo_cases import seed_demo_cases
 from .extensions import db
 from .models import Member, OrgUnit, Position, User
 
@@ -204,8 +205,9 @@ def demo_exists() -> bool:
             is not None or db.session.scalar(db.select(User.id).filter_by(username="admin")) is not None)
 
 
-def seed_demo() -> list[DemoLogin]:
-    """Create the demo organisations, users and members unless they exist; flushes, never commits."""
+def seed_demo(with_cases: bool = True) -> list[DemoLogin]:
+    """Create the demo organisations, users and members unless they exist, and (``with_cases``) the
+    demo's recruitment cases through the real operations; flushes, never commits."""
     if not demo_exists():
         today = clock.today()
         units = _create_units(today)
@@ -215,6 +217,8 @@ def seed_demo() -> list[DemoLogin]:
                 serial += 1
                 _add_member(units, branch_key, serial, person, stage, _reached(stage, ago, today, serial), today)
         db.session.flush()
+        if with_cases:
+            seed_demo_cases(today)
     return demo_logins()
 
 

@@ -87,7 +87,10 @@ def test_refused_admission_returns_the_member_to_the_configured_stage():
     case = {"refusal_target": "activist"}
     derived = derive("R17_committee_approval", {"decision": "not_approved"}, case)
     assert recruitment.member_changes("R17_committee_approval", {"decision": "not_approved"}, derived, case) == {
-        "stage": "activist"}
+        "stage": "activist", "candidate_date": None}
+    kept = {"refusal_target": "development_candidate"}
+    assert recruitment.member_changes("R17_committee_approval", {"decision": "not_approved"}, derived, kept) == {
+        "stage": "development_candidate"}
     assert recruitment.member_changes("R17_committee_approval", {"decision": "lapsed"}, {}, case) == {}
 
 
@@ -96,7 +99,13 @@ def test_failed_political_review_closes_or_returns_to_cultivation_per_setting():
     assert recruitment.member_changes("R10_political_review", fail, {},
                                       {"political_review_fail_target": "close"}) == {"stage": "not_approved"}
     assert recruitment.member_changes("R10_political_review", fail, {},
-                                      {"political_review_fail_target": "cultivation"}) == {"stage": "activist"}
+                                      {"political_review_fail_target": "cultivation"}) == {
+        "stage": "activist", "candidate_date": None}
+
+
+def test_assigning_the_party_group_records_it_on_the_member():
+    assert recruitment.member_changes("R19_assign_branch_group", {"group_id": "7"}, {}, {}) == {"group_id": 7}
+    assert recruitment.member_changes("R19_assign_branch_group", {"group_id": None}, {}, {}) == {}
 
 
 def test_an_extension_moves_the_end_of_probation_only_when_the_committee_approves_it():

@@ -154,14 +154,16 @@ def _political_review_change(data, facts) -> dict[str, Any]:
     if data["conclusion"] != "fail":
         return {}
     closes = facts.get("political_review_fail_target") == "close"
-    return {"stage": "not_approved" if closes else "activist"}
+    # Back to cultivation: no longer a development candidate, so the candidate date goes too.
+    return {"stage": "not_approved"} if closes else {"stage": "activist", "candidate_date": None}
 
 
 def _approval_change(data, facts) -> dict[str, Any]:
     if data["decision"] == "approved":
         return {"stage": "probationary_member", **_dates(facts, "probation_start", "probation_end")}
     if data["decision"] == "not_approved":
-        return {"stage": facts.get("refusal_target") or "development_candidate"}
+        target = facts.get("refusal_target") or "development_candidate"
+        return {"stage": target, **({"candidate_date": None} if target == "activist" else {})}
     return {}  # lapsed: the resolution goes back to the 支部大会, the person keeps the stage
 
 
@@ -184,6 +186,8 @@ CHANGES: Mapping[str, Change] = {
     if data["decision"] == "designate" else {},
     "R07": lambda data, facts: {"stage": "development_candidate", **_dates(facts, "candidate_date")},
     "R10": _political_review_change,
+    # 细则第二十四条: the new probationary member joins a branch and a Party group
+    "R19": lambda data, facts: {"group_id": int(data["group_id"])} if data.get("group_id") else {},
     "R17": _approval_change,
     "R24": _regularization_change,
 }
