@@ -48,10 +48,10 @@ def _init_extensions(app: Flask) -> None:
     app.extensions["partyflow_runtime"] = Runtime()
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         with app.app_context():
-            _tune_sqlite()
+            _tune_sqlite(app.config["SQLITE_SYNCHRONOUS"])
 
 
-def _tune_sqlite() -> None:
+def _tune_sqlite(synchronous: str) -> None:
     from sqlalchemy import event
 
     @event.listens_for(db.engine, "connect")
@@ -60,6 +60,9 @@ def _tune_sqlite() -> None:
         # WAL lets readers work while a writer commits; busy_timeout makes writers wait, not fail.
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA busy_timeout=10000")
+        # FULL (default): a commit is on disk when it returns. NORMAL in WAL mode never corrupts the
+        # database either and commits without an fsync, but a power cut may lose the last commits.
+        cursor.execute(f"PRAGMA synchronous={synchronous}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
 

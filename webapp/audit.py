@@ -43,17 +43,15 @@ def record_event(
     case: Case, kind: str, actor: User | None, *, step_code: str | None = None,
     summary: str | None = None, data: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """Append an event to ``case``'s chain (the caller commits)."""
-    last = db.session.scalars(
-        db.select(AuditEvent).filter_by(case_id=case.id).order_by(AuditEvent.seq.desc()).limit(1)
-    ).first()
+    """Append an event to ``case``'s chain (the caller holds the case row and commits)."""
     event = AuditEvent(
-        case_id=case.id, seq=(last.seq + 1) if last else 1, at=clock.now().replace(microsecond=0),
+        case=case, case_id=case.id, seq=(case.audit_seq or 0) + 1, at=clock.now().replace(microsecond=0),
         actor_id=actor.id if actor else None, actor_name=actor.display_name if actor else None,
         kind=kind, step_code=step_code, summary=summary, data=json.loads(json.dumps(data or {}, default=str)),
-        prev_hash=last.hash if last else GENESIS,
+        prev_hash=case.audit_hash or GENESIS,
     )
     event.hash = event_hash(event.prev_hash, event)
+    case.audit_seq, case.audit_hash = event.seq, event.hash
     db.session.add(event)
     return event
 
@@ -77,6 +75,9 @@ def verify_case(case_id: int) -> ChainBreak | None:
         if event_hash(prev, event) != event.hash:
             return ChainBreak(case_id, event.seq, "content does not match its hash")
         prev = event.hash
+    case = db.session.get(Case, case_id)
+    if case is not None and (case.audit_seq or 0) != len(events):
+        return ChainBreak(case_id, len(events) + 1, "event missing")
     return None
 
 

@@ -10,6 +10,8 @@ class DefaultConfig:
     SECRET_KEY = "dev-only-change-me"
     # SQLite file in the instance folder by default; PostgreSQL in production (postgresql+psycopg://...).
     SQLALCHEMY_DATABASE_URI = None
+    # SQLite durability (PRAGMA synchronous): FULL, or NORMAL to trade the last commits on power loss for speed.
+    SQLITE_SYNCHRONOUS = "FULL"
     # Where the shipped BPMN definitions and the lane registry defaults live.
     BPMN_DIR = str(ROOT / "bpmn")
     # Interface language: Chinese by default, English available.

@@ -18,9 +18,19 @@ class Runtime:
     def __init__(self):
         self.engine = CaseEngine()
         self.serializer = CaseSerializer(self.definition_by_sha256)
+        self._sha256_by_id: dict[int, str] = {}  # published versions never change
 
     def definition(self, row: ProcessDefinition) -> Definition:
         return cached_definition(row.sha256) or load_definition(row.bpmn_xml)
+
+    def definition_of(self, definition_id: int) -> Definition:
+        """The parsed definition of a stored version, without a query once it has been seen."""
+        sha256 = self._sha256_by_id.get(definition_id)
+        definition = cached_definition(sha256) if sha256 else None
+        if definition is None:
+            definition = self.definition(db.session.get(ProcessDefinition, definition_id))
+            self._sha256_by_id[definition_id] = definition.sha256
+        return definition
 
     def definition_by_sha256(self, sha256: str) -> Definition:
         cached = cached_definition(sha256)

@@ -32,6 +32,17 @@ class ReadyTask:
         return self.step.step_code
 
 
+@dataclass(frozen=True)
+class CaseSnapshot:
+    """What the application persists after an engine step, read in one walk over the task tree."""
+
+    ready: list[ReadyTask]
+    variables: dict[str, Any]
+    next_timer_at: datetime | None
+    finished: bool
+    end_event: str | None
+
+
 class CaseEngine:
     """Stateless facade over SpiffWorkflow; the caller persists what it returns."""
 
@@ -61,6 +72,27 @@ class CaseEngine:
         """Merge ``data`` into a ready task without completing it (e.g. refreshed routing facts)."""
         self._ready_user_task(workflow, task_id).data.update(data)
 
+    def snapshot(self, definition: Definition, workflow: BpmnWorkflow) -> CaseSnapshot:
+        """Ready user tasks, case variables, next timer and end event of the case, in one walk."""
+        ready, timers, completed_ends, latest_ready = [], [], [], None
+        for task in workflow.get_tasks():
+            if task.state == TaskState.READY:
+                if latest_ready is None or task.last_state_change > latest_ready.last_state_change:
+                    latest_ready = task
+                if isinstance(task.task_spec, UserTask):
+                    ready.append(ReadyTask(str(task.id), definition.steps[task.task_spec.bpmn_id], task.data))
+            elif task.state == TaskState.WAITING:
+                timers.extend(self._timer_instants(task))
+            elif task.state == TaskState.COMPLETED and isinstance(task.task_spec, EndEvent):
+                completed_ends.append(task)
+        source = latest_ready or workflow.last_task
+        end = max(completed_ends, key=lambda t: t.last_state_change) if workflow.completed and completed_ends else None
+        return CaseSnapshot(
+            ready=ready, variables=dict(source.data) if source is not None else dict(workflow.data),
+            next_timer_at=min(timers) if timers else None, finished=workflow.completed,
+            end_event=end.task_spec.bpmn_id if end is not None else None,
+        )
+
     def ready_tasks(self, definition: Definition, workflow: BpmnWorkflow) -> list[ReadyTask]:
         """The user tasks that wait for a person now."""
         ready = []
@@ -71,23 +103,24 @@ class CaseEngine:
         return ready
 
     def case_data(self, workflow: BpmnWorkflow) -> dict[str, Any]:
-        """The case variables as the latest finished or ready task sees them."""
-        tasks = workflow.get_tasks(state=TaskState.READY) or workflow.get_tasks(state=TaskState.COMPLETED)
-        if not tasks:
-            return dict(workflow.data)
-        latest = max(tasks, key=lambda t: t.last_state_change)
-        return dict(latest.data)
+        """The case variables as the latest ready task (or else the last finished one) sees them."""
+        ready = workflow.get_tasks(state=TaskState.READY)
+        source = max(ready, key=lambda t: t.last_state_change) if ready else workflow.last_task
+        return dict(source.data) if source is not None else dict(workflow.data)
 
     def next_timer_at(self, workflow: BpmnWorkflow) -> datetime | None:
         """The earliest instant a waiting timer of the case fires, or None."""
-        instants = []
-        for task in workflow.get_tasks(state=TaskState.WAITING):
-            definition = getattr(task.task_spec, "event_definition", None)
-            if isinstance(definition, TimerEventDefinition):
-                value = task._get_internal_data("event_value")
-                if value:
-                    instants.append(datetime.fromisoformat(value))
+        instants = [i for task in workflow.get_tasks(state=TaskState.WAITING) for i in self._timer_instants(task)]
         return min(instants) if instants else None
+
+    @staticmethod
+    def _timer_instants(task) -> list[datetime]:
+        definition = getattr(task.task_spec, "event_definition", None)
+        if isinstance(definition, TimerEventDefinition):
+            value = task._get_internal_data("event_value")
+            if value:
+                return [datetime.fromisoformat(value)]
+        return []
 
     def is_finished(self, workflow: BpmnWorkflow) -> bool:
         return workflow.completed

@@ -52,7 +52,8 @@ class OrgTree(Protocol):
 
     def get(self, unit_id: int) -> OrgUnitRef | None: ...
 
-    def children(self, unit_id: int) -> list[OrgUnitRef]: ...
+    def departments(self, unit_id: int) -> list[OrgUnitRef]:
+        """The organisation departments attached to a unit (e.g. a county committee's 组织部)."""
 
 
 def chain_of(tree: OrgTree, unit_id: int) -> list[OrgUnitRef]:

@@ -77,9 +77,9 @@ def intermediate_deliberators(chain: list[OrgUnitRef]) -> list[OrgUnitRef]:
 
 def _department_above(tree: OrgTree, units: Iterable[OrgUnitRef]) -> OrgUnitRef | None:
     for unit in units:
-        department = next((c for c in tree.children(unit.id) if c.kind == "org_department"), None)
-        if department is not None:
-            return department
+        departments = tree.departments(unit.id)
+        if departments:
+            return departments[0]
     return None
 
 

@@ -22,8 +22,8 @@ class Tree:
     def get(self, unit_id):
         return self.units.get(unit_id)
 
-    def children(self, unit_id):
-        return [u for u in self.units.values() if u.parent_id == unit_id]
+    def departments(self, unit_id):
+        return [u for u in self.units.values() if u.parent_id == unit_id and u.kind == "org_department"]
 
 
 COUNTY = OrgUnitRef(1, "城关县委", "county_committee", None)

@@ -8,11 +8,13 @@ from sqlalchemy import func
 
 from workflows.calendar import parse_date
 from workflows.guards import MemberFacts, StepContext
+from workflows.org import OrgUnitRef
 from workflows.settings import RuleSettings
 
 from .. import clock
 from ..extensions import db
 from ..models import Member, OrgUnit, RuleOverride
+from ..orgtree import DbOrgTree
 
 # Columns of Member a start form may fill for a new subject (RULES.md §3.2, R01 "person").
 SUBJECT_COLUMNS = ("name", "gender", "ethnicity", "birth_date", "id_number", "education", "occupation",
@@ -21,13 +23,17 @@ SUBJECT_COLUMNS = ("name", "gender", "ethnicity", "birth_date", "id_number", "ed
 
 def rule_settings_for(unit_id: int) -> RuleSettings:
     """Defaults overridden by every unit from the root down to ``unit_id`` (the nearest wins)."""
-    unit = db.session.get(OrgUnit, unit_id)
-    chain = [*reversed(unit.ancestors()), unit] if unit else []
-    rows = db.session.scalars(db.select(RuleOverride).where(RuleOverride.unit_id.in_([u.id for u in chain])))
+    return settings_for_chain(DbOrgTree().load_chain(unit_id))
+
+
+def settings_for_chain(chain: list[OrgUnitRef]) -> RuleSettings:
+    """The settings of ``chain[0]``, given its chain of units (nearest first)."""
+    rows = db.session.execute(db.select(RuleOverride.unit_id, RuleOverride.key, RuleOverride.value)
+                              .where(RuleOverride.unit_id.in_([u.id for u in chain])))
     by_unit: dict[int, dict[str, Any]] = {}
     for row in rows:
         by_unit.setdefault(row.unit_id, {})[row.key] = row.value
-    return RuleSettings.resolve([by_unit.get(u.id, {}) for u in chain])
+    return RuleSettings.resolve([by_unit.get(u.id, {}) for u in reversed(chain)])
 
 
 def voting_member_count(unit_id: int) -> int:
@@ -57,9 +63,11 @@ def step_context(procedure, unit_id: int, data: dict[str, Any], case_variables: 
                  settings: RuleSettings) -> StepContext:
     ids = referenced_member_ids(procedure, data)
     members = db.session.scalars(db.select(Member).where(Member.id.in_(ids))).all() if ids else []
+    # The roster count is one query; only steps that record a vote read it.
+    counts_voters = bool({"expected_voting", "present_voting"} & data.keys())
     return StepContext(
         today=clock.today(), case_data=case_variables, members={m.id: member_facts(m) for m in members},
-        voting_members=voting_member_count(unit_id), settings=settings,
+        voting_members=voting_member_count(unit_id) if counts_voters else 0, settings=settings,
     )
 
 

@@ -28,10 +28,10 @@ COMMITTEE_ROLES = ("secretary", "deputy_secretary", "committee_member", "organiz
 
 
 def _member_label(member: Member) -> str:
-    label = f"{member.name}（{gettext(STAGES[member.stage])}"
+    standing = gettext(STAGES[member.stage])
     if not member.in_good_standing:
-        label += "，" + gettext("受处分，无表决权")
-    return label + "）"
+        standing = gettext("%(stage)s，受处分，无表决权", stage=standing)
+    return gettext("%(name)s（%(detail)s）", name=member.name, detail=standing)
 
 
 def branch_members(unit_id: int) -> list[SelectChoice]:
@@ -52,7 +52,8 @@ def approving_committee_members(unit_id: int) -> list[SelectChoice]:
         db.select(Position).where(Position.unit_id == committee.id, Position.role.in_(COMMITTEE_ROLES))
     ).all()
     members = {p.user.member for p in positions if p.is_active_on(clock.today()) and p.user.member}
-    return [SelectChoice(m.id, f"{m.name}（{committee.name}）") for m in sorted(members, key=lambda m: m.id)]
+    return [SelectChoice(m.id, gettext("%(name)s（%(detail)s）", name=m.name, detail=committee.name))
+            for m in sorted(members, key=lambda m: m.id)]
 
 
 def case_branch(unit_id: int) -> list[SelectChoice]:
@@ -105,7 +106,14 @@ def submitted_data(form) -> dict[str, Any]:
 
 
 def violation_message(violation: Violation) -> str:
-    return gettext(violation.message) % violation.params
+    # Text parameters may be N_()-marked too (a role, a citation, a "、"-joined list of labels): translated;
+    # names and dates pass through unchanged.
+    params = {k: _translated_param(v) if isinstance(v, str) else v for k, v in violation.params.items()}
+    return gettext(violation.message) % params
+
+
+def _translated_param(value: str) -> str:
+    return gettext("、").join(gettext(part) if part else part for part in value.split("、"))
 
 
 def attach_violations(form, violations: list[Violation]) -> None:

@@ -11,14 +11,15 @@ import secrets
 from typing import Any
 
 from sqlalchemy import or_, update
+from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
 from workflows.engine import ReadyTask
 from workflows.errors import EngineError, NoResponsibleUnit, TaskNotReady
 from workflows.guards import Violation
-from workflows.org import chain_of
+from workflows.org import OrgUnitRef
 from workflows.procedures import PROCEDURES
-from workflows.routing import intermediate_deliberators, resolve_unit
+from workflows.routing import LaneRule, intermediate_deliberators, resolve_unit
 from workflows.specs import Definition
 
 from .. import clock
@@ -27,7 +28,7 @@ from ..extensions import db
 from ..models import Case, LaneRuleRow, OrgUnit, Position, ProcessDefinition, Submission, User, WorkItem
 from ..orgtree import DbOrgTree
 from ..runtime import runtime
-from .context import member_from_start_form, rule_settings_for, step_context
+from .context import member_from_start_form, settings_for_chain, step_context
 
 
 class GuardFailed(Exception):
@@ -58,15 +59,16 @@ def start_case(definition_row: ProcessDefinition, unit: OrgUnit, data: dict[str,
     rt = runtime()
     definition = rt.definition(definition_row)
     procedure = PROCEDURES[definition.process_id]
-    settings = rule_settings_for(unit.id)
+    tree = DbOrgTree()
+    chain = tree.load_chain(unit.id)
+    settings = settings_for_chain(chain)
     start = definition.start_step
     ctx = step_context(procedure, unit.id, data, {}, settings)
     violations = procedure.check(start.form_key, data, ctx)
     if violations:
         raise GuardFailed(violations)
 
-    tree = DbOrgTree()
-    variables = {**procedure.derive(start.form_key, data, ctx), **_routing_facts(tree, unit.id)}
+    variables = {**procedure.derive(start.form_key, data, ctx), **_routing_facts(chain)}
     subject = member_from_start_form(procedure, unit, data)
     try:
         workflow = rt.engine.start(definition, variables)
@@ -85,7 +87,7 @@ def start_case(definition_row: ProcessDefinition, unit: OrgUnit, data: dict[str,
     record_event(case, "start", actor, step_code=start.step_code, summary=start.label, data=data)
     _save_submission(case, None, start.step_code, start.form_key, data, actor)
     _apply_member_changes(case, procedure, start.form_key, data, variables, variables)
-    _after_engine_step(case, definition, workflow, tree, settings, actor)
+    _after_engine_step(case, definition, workflow, [], chain, tree, settings, actor)
     db.session.flush()
     return case
 
@@ -106,14 +108,25 @@ def stale_means_already_handled(operation):
 @stale_means_already_handled
 def complete_work_item(item: WorkItem, data: dict[str, Any], actor: User) -> Case:
     """Complete a work item with the submitted form data; 409 (AlreadyHandled) when it is stale."""
-    case = _lock_case(item.case_id)
-    db.session.refresh(item)
-    if not item.is_open or (item.assignee_id is not None and item.assignee_id != actor.id):
+    case = _lock_case(item.case_id, with_open_items=True)
+    open_items = list(case.work_items)  # only the open ones: see _lock_case
+    item = next((i for i in open_items if i.id == item.id), None)  # as it is now, under the lock
+    if item is None or (item.assignee_id is not None and item.assignee_id != actor.id):
         raise AlreadyHandled()
+    with db.session.no_autoflush:  # one flush at the end, after every change is known
+        _complete(case, item, open_items, data, actor)
+    db.session.flush()
+    db.session.expire(case, ["work_items"])  # drop the open-only view; the next read loads them all
+    return case
+
+
+def _complete(case: Case, item: WorkItem, open_items: list[WorkItem], data: dict[str, Any], actor: User) -> None:
     rt = runtime()
-    definition = rt.definition(case.definition)
+    definition = rt.definition_of(case.definition_id)
     procedure = PROCEDURES[definition.process_id]
-    settings = rule_settings_for(case.unit_id)
+    tree = DbOrgTree()
+    chain = tree.load_chain(case.unit_id)
+    settings = settings_for_chain(chain)
     workflow = rt.serializer.loads(case.state)
     case_variables = rt.engine.case_data(workflow)
     ctx = step_context(procedure, case.unit_id, data, case_variables, settings)
@@ -121,10 +134,9 @@ def complete_work_item(item: WorkItem, data: dict[str, Any], actor: User) -> Cas
     if violations:
         raise GuardFailed(violations)
 
-    tree = DbOrgTree()
     derived = procedure.derive(item.form_key, data, ctx)
     try:
-        rt.engine.complete(workflow, item.task_id, {**derived, **_routing_facts(tree, case.unit_id)})
+        rt.engine.complete(workflow, item.task_id, {**derived, **_routing_facts(chain)})
     except TaskNotReady as err:
         raise AlreadyHandled() from err
     except EngineError as err:
@@ -135,13 +147,13 @@ def complete_work_item(item: WorkItem, data: dict[str, Any], actor: User) -> Cas
     record_event(case, "complete", actor, step_code=item.step_code, summary=item.title, data=data)
     _save_submission(case, item, item.step_code, item.form_key, data, actor)
     _apply_member_changes(case, procedure, item.form_key, data, derived, {**case_variables, **derived})
-    _after_engine_step(case, definition, workflow, tree, settings, actor)
-    db.session.flush()
-    return case
+    _after_engine_step(case, definition, workflow, open_items, chain, tree, settings, actor)
 
 
+@stale_means_already_handled
 def claim_work_item(item: WorkItem, actor: User) -> None:
     """认领: take an unclaimed item so colleagues see who is on it."""
+    case = _lock_case(item.case_id)  # the claim is an event of the case's record
     claimed = db.session.execute(
         update(WorkItem).where(WorkItem.id == item.id, WorkItem.status == "open", WorkItem.assignee_id.is_(None))
         .values(assignee_id=actor.id, claimed_at=clock.now())
@@ -149,7 +161,7 @@ def claim_work_item(item: WorkItem, actor: User) -> None:
     if claimed != 1:
         raise AlreadyHandled()
     db.session.refresh(item)
-    record_event(item.case, "claim", actor, step_code=item.step_code, summary=item.title)
+    record_event(case, "claim", actor, step_code=item.step_code, summary=item.title)
 
 
 def reassign_candidates(item: WorkItem) -> list[User]:
@@ -163,8 +175,10 @@ def reassign_candidates(item: WorkItem) -> list[User]:
     ).all()
 
 
+@stale_means_already_handled
 def reassign_work_item(item: WorkItem, assignee: User, actor: User) -> None:
     """转办: hand an open item to another holder of an acting position in its unit."""
+    case = _lock_case(item.case_id)
     if assignee not in reassign_candidates(item):
         raise ValueError("the assignee holds no acting position for this work item")
     previous = item.assignee.display_name if item.assignee else None
@@ -175,72 +189,85 @@ def reassign_work_item(item: WorkItem, assignee: User, actor: User) -> None:
     if moved != 1:
         raise AlreadyHandled()
     db.session.refresh(item)
-    record_event(item.case, "reassign", actor, step_code=item.step_code, summary=item.title,
+    record_event(case, "reassign", actor, step_code=item.step_code, summary=item.title,
                  data={"from": previous, "to": assignee.display_name, "to_user_id": assignee.id})
 
 
-def _lock_case(case_id: int) -> Case:
-    # Row lock on PostgreSQL; on SQLite the version counter (compare-and-swap at flush) decides.
+def _lock_case(case_id: int, with_open_items: bool = False) -> Case:
+    """The case, fresh and locked: a row lock on PostgreSQL; on SQLite the version counter
+    (compare-and-swap at flush) decides. ``with_open_items`` loads ``case.work_items`` filtered to
+    the open ones in the same query (what a completion changes); the commit expires that view."""
+    options = [joinedload(Case.subject)]
+    if with_open_items:
+        options.append(joinedload(Case.work_items.and_(WorkItem.status == "open")))
     return db.session.execute(
-        db.select(Case).where(Case.id == case_id).with_for_update().execution_options(populate_existing=True)
-    ).scalar_one()
+        db.select(Case).where(Case.id == case_id).with_for_update(of=Case)
+        .options(*options).execution_options(populate_existing=True)
+    ).unique().scalar_one()
 
 
-def _routing_facts(tree: DbOrgTree, unit_id: int) -> dict[str, Any]:
+def _routing_facts(chain: list[OrgUnitRef]) -> dict[str, Any]:
     """Facts of the organisation tree the definition's gateways and multi-instance steps read."""
-    return {"deliberating_units": [u.id for u in intermediate_deliberators(chain_of(tree, unit_id))]}
+    return {"deliberating_units": [u.id for u in intermediate_deliberators(chain)]}
 
 
-def _after_engine_step(case: Case, definition: Definition, workflow, tree: DbOrgTree, settings, actor) -> None:
+def _after_engine_step(case: Case, definition: Definition, workflow, open_items: list[WorkItem],
+                       chain: list[OrgUnitRef], tree: DbOrgTree, settings, actor) -> None:
     """Persist the engine state and project the ready user tasks into work items."""
     rt = runtime()
-    engine = rt.engine
-    ready = engine.ready_tasks(definition, workflow)
-    variables = engine.case_data(workflow)
+    snapshot = rt.engine.snapshot(definition, workflow)
     case.state = rt.serializer.dumps(workflow)
-    case.variables = variables
-    case.next_timer_at = engine.next_timer_at(workflow)
+    case.variables = snapshot.variables
+    case.next_timer_at = snapshot.next_timer_at
     case.updated_at = clock.now()
-    if ready:
-        case.stage = ready[0].step.stage or case.stage
-        case.current_step = "、".join(t.step.label for t in ready)
-    if engine.is_finished(workflow):
-        procedure = PROCEDURES[definition.process_id]
-        case.outcome = engine.end_event(workflow)
-        case.status = procedure.END_STATUS.get(case.outcome, "completed")
+    if snapshot.ready:
+        case.stage = snapshot.ready[0].step.stage or case.stage
+        case.current_step = "、".join(t.step.label for t in snapshot.ready)
+    if snapshot.finished:
+        case.outcome = snapshot.end_event
+        case.status = PROCEDURES[definition.process_id].END_STATUS.get(case.outcome, "completed")
         case.current_step, case.finished_at = None, clock.now()
         record_event(case, "finish", None, step_code=case.outcome, summary=case.status)
-    _sync_work_items(case, definition, ready, variables, tree, settings, actor)
+    _sync_work_items(case, definition, snapshot, open_items, chain, tree, settings, actor)
 
 
-def _sync_work_items(case, definition, ready: list[ReadyTask], variables, tree, settings, actor) -> None:
-    ready_ids = {t.task_id for t in ready}
-    for item in case.work_items:
+def _sync_work_items(case, definition, snapshot, open_items, chain, tree, settings, actor) -> None:
+    """Close the items whose task is no longer ready; open one, routed, for each newly ready task."""
+    ready_ids = {t.task_id for t in snapshot.ready}
+    for item in open_items:
         if item.is_open and item.task_id not in ready_ids:
             item.status = "cancelled"
-    known = {item.task_id for item in case.work_items}
-    lane_rules = {row.key: row.rule() for row in db.session.scalars(db.select(LaneRuleRow))}
+    known = {item.task_id for item in open_items}
+    lane_rules = lane_registry()
     procedure = PROCEDURES[definition.process_id]
     today = clock.today()
-    for task in ready:
+    for task in snapshot.ready:
         if task.task_id in known:
             continue
         rule = lane_rules.get(task.step.lane)
         try:
             if rule is None:
-                raise NoResponsibleUnit(task.step.lane or "", case.unit.name, "—")
-            unit = resolve_unit(rule, tree, case.unit_id, variables, task.variables)
+                raise NoResponsibleUnit(task.step.lane or "", chain[0].name, "—")
+            unit = resolve_unit(rule, tree, case.unit_id, snapshot.variables, task.variables)
         except NoResponsibleUnit as err:
             _put_in_error(case, task, err, actor)
             continue
-        due = procedure.due_dates(task.step.deadline, today, variables, settings) if task.step.deadline else None
+        deadline = task.step.deadline
+        due = procedure.due_dates(deadline, today, snapshot.variables, settings) if deadline else None
         due_on, hard_due_on, remind_on = due or (None, None, None)
-        case.work_items.append(WorkItem(
+        db.session.add(WorkItem(
             case_id=case.id, top_org_id=case.top_org_id, task_id=task.task_id, step_code=task.step_code,
             title=task.step.label, lane=rule.key, form_key=task.step.form_key, stage=task.step.stage,
             unit_id=unit.id, positions=WorkItem.encode_positions(rule.positions), status="open",
             due_on=due_on, hard_due_on=hard_due_on, remind_on=remind_on, opened_at=clock.now(),
         ))
+
+
+def lane_registry() -> dict[str, LaneRule]:
+    """The lane registry as stored (admins edit it), read as plain rows."""
+    rows = db.session.execute(
+        db.select(LaneRuleRow.key, LaneRuleRow.label, LaneRuleRow.selector, LaneRuleRow.positions))
+    return {row.key: LaneRule(row.key, row.label, row.selector, tuple(row.positions)) for row in rows}
 
 
 def _put_in_error(case: Case, task: ReadyTask, err: NoResponsibleUnit, actor) -> None:
@@ -255,7 +282,7 @@ def _put_in_error(case: Case, task: ReadyTask, err: NoResponsibleUnit, actor) ->
 
 def _save_submission(case, item, step_code, form_key, data, actor) -> None:
     db.session.add(Submission(
-        case_id=case.id, work_item_id=item.id if item else None, step_code=step_code, form_key=form_key,
+        case=case, case_id=case.id, work_item_id=item.id if item else None, step_code=step_code, form_key=form_key,
         data=data, submitted_by_id=actor.id, submitted_at=clock.now(),
     ))
 

@@ -160,7 +160,7 @@ def _shown(value, field: dict) -> str:
     values = [choices.get(str(v), v) for v in _as_list(value)]
     if field.get("type") == "date":
         values = [_date_text(v) for v in values]
-    return "、".join(str(v) for v in values)
+    return _("、").join(str(v) for v in values)
 
 
 def _date_text(value) -> str:

@@ -24,7 +24,7 @@ from workflows.procedures.recruitment_decisions import ARCHIVE_ITEMS
 
 from .validators import Required, RequiredInput
 
-_DEV = "《中国共产党发展党员工作细则》"
+_DEV = _l("《中国共产党发展党员工作细则》")  # lazy: translated where the description is shown
 
 
 def _options(pairs):

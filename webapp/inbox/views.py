@@ -225,5 +225,7 @@ def todo_counts(user: User) -> dict[str, int]:
 
 def _user_label(user: User, item: WorkItem) -> str:
     held = [p for p in user_positions(user) if p.startswith(item.unit.name)]
-    label = f"{user.display_name}（{'、'.join(held)}）" if held else user.display_name
+    label = user.display_name
+    if held:
+        label = _("%(name)s（%(detail)s）", name=label, detail=_("、").join(held))
     return label + ("　" + _("当前办理人") if user.id == item.assignee_id else "")

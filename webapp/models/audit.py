@@ -28,3 +28,5 @@ class AuditEvent(db.Model):
     hash: Mapped[str] = mapped_column(String(64))
 
     actor = relationship("User")
+    # Known to the unit of work, so the case's version check (UPDATE cases) runs before this insert.
+    case = relationship("Case")

@@ -42,6 +42,9 @@ class Case(db.Model):
     version: Mapped[int] = mapped_column(Integer, nullable=False)
     variables: Mapped[dict] = mapped_column(JSON, default=dict)
     next_timer_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    # Head of the case's audit chain (webapp/audit.py): a deleted last event is detectable too.
+    audit_seq: Mapped[int] = mapped_column(Integer, default=0)
+    audit_hash: Mapped[str] = mapped_column(String(64), default="0" * 64)
     started_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
@@ -126,3 +129,4 @@ class Submission(db.Model):
     submitted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
     submitted_by = relationship("User")
+    case = relationship("Case")

@@ -74,7 +74,7 @@ def _admission_vote(data, ctx: StepContext) -> list[Violation]:
 def _committee_talk(data, ctx: StepContext) -> list[Violation]:
     # 党章第五条: 上级党组织在批准申请人入党以前, 要派人同他谈话 (党委委员或组织员)
     return ineligible_members("talker_id", member_ids(data["talker_id"]), ctx, N_("谈话人"),
-                              "《中国共产党章程》第五条")
+                              N_("《中国共产党章程》第五条"))
 
 
 def _committee_approval(data, ctx: StepContext) -> list[Violation]:

@@ -100,7 +100,7 @@ def _assign_mentors(data, ctx: StepContext) -> list[Violation]:
             "mentor_ids", N_("须指定%(low)s至%(high)s名培养联系人（《中国共产党发展党员工作细则》第九条），"
                              "现为%(count)s名"), "mentor_count.max", low=low, high=high, count=len(ids)))
     return problems + ineligible_members("mentor_ids", ids, ctx, N_("培养联系人"),
-                                         "《中国共产党发展党员工作细则》第九条")
+                                         N_("《中国共产党发展党员工作细则》第九条"))
 
 
 def _review_cycle(data, ctx: StepContext) -> list[Violation]:
@@ -134,7 +134,7 @@ def _assign_sponsors(data, ctx: StepContext) -> list[Violation]:
             "sponsor_count", count=count, actual=len(ids)))
     # 细则第十四条: 受留党察看处分、尚未恢复党员权利的党员不能作入党介绍人
     return problems + ineligible_members("sponsor_ids", ids, ctx, N_("入党介绍人"),
-                                         "《中国共产党发展党员工作细则》第十四条", need_voting_rights=True)
+                                         N_("《中国共产党发展党员工作细则》第十四条"), need_voting_rights=True)
 
 
 def _political_review(data, ctx: StepContext) -> list[Violation]:

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 7a6d9a50e2da
+Revision ID: 0c26f9760c8e
 Revises: 
-Create Date: 2026-11-22 16:57:26.091558
+Create Date: 2026-11-22 17:36:55.971662
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '7a6d9a50e2da'
+revision = '0c26f9760c8e'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -23,7 +23,7 @@ def upgrade():
     sa.Column('label', sa.String(length=64), nullable=False),
     sa.Column('selector', sa.String(length=64), nullable=False),
     sa.Column('positions', sa.JSON(), nullable=False),
-    sa.PrimaryKeyConstraint('key')
+    sa.PrimaryKeyConstraint('key', name=op.f('pk_lane_rules'))
     )
     op.create_table('org_units',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -38,8 +38,8 @@ def upgrade():
     sa.Column('status', sa.String(length=16), nullable=False),
     sa.Column('term_no', sa.Integer(), nullable=True),
     sa.Column('term_due_on', sa.Date(), nullable=True),
-    sa.ForeignKeyConstraint(['parent_id'], ['org_units.id'], ),
-    sa.PrimaryKeyConstraint('id')
+    sa.ForeignKeyConstraint(['parent_id'], ['org_units.id'], name=op.f('fk_org_units_parent_id_org_units')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_org_units'))
     )
     with op.batch_alter_table('org_units', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_org_units_kind'), ['kind'], unique=False)
@@ -69,9 +69,9 @@ def upgrade():
     sa.Column('probation_end', sa.Date(), nullable=True),
     sa.Column('party_standing_since', sa.Date(), nullable=True),
     sa.Column('dues_paid_until', sa.String(length=7), nullable=True),
-    sa.ForeignKeyConstraint(['group_id'], ['org_units.id'], ),
-    sa.ForeignKeyConstraint(['unit_id'], ['org_units.id'], ),
-    sa.PrimaryKeyConstraint('id')
+    sa.ForeignKeyConstraint(['group_id'], ['org_units.id'], name=op.f('fk_members_group_id_org_units')),
+    sa.ForeignKeyConstraint(['unit_id'], ['org_units.id'], name=op.f('fk_members_unit_id_org_units')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_members'))
     )
     with op.batch_alter_table('members', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_members_stage'), ['stage'], unique=False)
@@ -83,9 +83,9 @@ def upgrade():
     sa.Column('unit_id', sa.Integer(), nullable=False),
     sa.Column('key', sa.String(length=64), nullable=False),
     sa.Column('value', sa.JSON(), nullable=False),
-    sa.ForeignKeyConstraint(['unit_id'], ['org_units.id'], ),
-    sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('unit_id', 'key')
+    sa.ForeignKeyConstraint(['unit_id'], ['org_units.id'], name=op.f('fk_rule_overrides_unit_id_org_units')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_rule_overrides')),
+    sa.UniqueConstraint('unit_id', 'key', name=op.f('uq_rule_overrides_unit_id_key'))
     )
     with op.batch_alter_table('rule_overrides', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_rule_overrides_unit_id'), ['unit_id'], unique=False)
@@ -98,9 +98,9 @@ def upgrade():
     sa.Column('is_admin', sa.Boolean(), nullable=False),
     sa.Column('is_enabled', sa.Boolean(), nullable=False),
     sa.Column('member_id', sa.Integer(), nullable=True),
-    sa.ForeignKeyConstraint(['member_id'], ['members.id'], ),
-    sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('username')
+    sa.ForeignKeyConstraint(['member_id'], ['members.id'], name=op.f('fk_users_member_id_members')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_users')),
+    sa.UniqueConstraint('username', name=op.f('uq_users_username'))
     )
     op.create_table('admin_events',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -109,8 +109,8 @@ def upgrade():
     sa.Column('kind', sa.String(length=32), nullable=False),
     sa.Column('target', sa.String(length=200), nullable=False),
     sa.Column('data', sa.JSON(), nullable=False),
-    sa.ForeignKeyConstraint(['actor_id'], ['users.id'], ),
-    sa.PrimaryKeyConstraint('id')
+    sa.ForeignKeyConstraint(['actor_id'], ['users.id'], name=op.f('fk_admin_events_actor_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_admin_events'))
     )
     with op.batch_alter_table('admin_events', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_admin_events_actor_id'), ['actor_id'], unique=False)
@@ -124,9 +124,9 @@ def upgrade():
     sa.Column('role', sa.String(length=32), nullable=False),
     sa.Column('started_on', sa.Date(), nullable=False),
     sa.Column('ended_on', sa.Date(), nullable=True),
-    sa.ForeignKeyConstraint(['unit_id'], ['org_units.id'], ),
-    sa.ForeignKeyConstraint(['user_id'], ['users.id'], ),
-    sa.PrimaryKeyConstraint('id')
+    sa.ForeignKeyConstraint(['unit_id'], ['org_units.id'], name=op.f('fk_positions_unit_id_org_units')),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_positions_user_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_positions'))
     )
     with op.batch_alter_table('positions', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_positions_unit_id'), ['unit_id'], unique=False)
@@ -142,9 +142,9 @@ def upgrade():
     sa.Column('is_current', sa.Boolean(), nullable=False),
     sa.Column('published_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('published_by_id', sa.Integer(), nullable=True),
-    sa.ForeignKeyConstraint(['published_by_id'], ['users.id'], ),
-    sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('process_key', 'version')
+    sa.ForeignKeyConstraint(['published_by_id'], ['users.id'], name=op.f('fk_process_definitions_published_by_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_process_definitions')),
+    sa.UniqueConstraint('process_key', 'version', name=op.f('uq_process_definitions_process_key_version'))
     )
     with op.batch_alter_table('process_definitions', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_process_definitions_process_key'), ['process_key'], unique=False)
@@ -168,16 +168,18 @@ def upgrade():
     sa.Column('version', sa.Integer(), nullable=False),
     sa.Column('variables', sa.JSON(), nullable=False),
     sa.Column('next_timer_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('audit_seq', sa.Integer(), nullable=False),
+    sa.Column('audit_hash', sa.String(length=64), nullable=False),
     sa.Column('started_by_id', sa.Integer(), nullable=True),
     sa.Column('started_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('finished_at', sa.DateTime(timezone=True), nullable=True),
-    sa.ForeignKeyConstraint(['definition_id'], ['process_definitions.id'], ),
-    sa.ForeignKeyConstraint(['started_by_id'], ['users.id'], ),
-    sa.ForeignKeyConstraint(['subject_member_id'], ['members.id'], ),
-    sa.ForeignKeyConstraint(['unit_id'], ['org_units.id'], ),
-    sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('business_key')
+    sa.ForeignKeyConstraint(['definition_id'], ['process_definitions.id'], name=op.f('fk_cases_definition_id_process_definitions')),
+    sa.ForeignKeyConstraint(['started_by_id'], ['users.id'], name=op.f('fk_cases_started_by_id_users')),
+    sa.ForeignKeyConstraint(['subject_member_id'], ['members.id'], name=op.f('fk_cases_subject_member_id_members')),
+    sa.ForeignKeyConstraint(['unit_id'], ['org_units.id'], name=op.f('fk_cases_unit_id_org_units')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_cases')),
+    sa.UniqueConstraint('business_key', name=op.f('uq_cases_business_key'))
     )
     with op.batch_alter_table('cases', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_cases_next_timer_at'), ['next_timer_at'], unique=False)
@@ -201,10 +203,10 @@ def upgrade():
     sa.Column('data', sa.JSON(), nullable=False),
     sa.Column('prev_hash', sa.String(length=64), nullable=False),
     sa.Column('hash', sa.String(length=64), nullable=False),
-    sa.ForeignKeyConstraint(['actor_id'], ['users.id'], ),
-    sa.ForeignKeyConstraint(['case_id'], ['cases.id'], ),
-    sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('case_id', 'seq')
+    sa.ForeignKeyConstraint(['actor_id'], ['users.id'], name=op.f('fk_audit_events_actor_id_users')),
+    sa.ForeignKeyConstraint(['case_id'], ['cases.id'], name=op.f('fk_audit_events_case_id_cases')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_audit_events')),
+    sa.UniqueConstraint('case_id', 'seq', name=op.f('uq_audit_events_case_id_seq'))
     )
     with op.batch_alter_table('audit_events', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_audit_events_case_id'), ['case_id'], unique=False)
@@ -230,12 +232,12 @@ def upgrade():
     sa.Column('opened_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('completed_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('completed_by_id', sa.Integer(), nullable=True),
-    sa.ForeignKeyConstraint(['assignee_id'], ['users.id'], ),
-    sa.ForeignKeyConstraint(['case_id'], ['cases.id'], ),
-    sa.ForeignKeyConstraint(['completed_by_id'], ['users.id'], ),
-    sa.ForeignKeyConstraint(['unit_id'], ['org_units.id'], ),
-    sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('case_id', 'task_id')
+    sa.ForeignKeyConstraint(['assignee_id'], ['users.id'], name=op.f('fk_work_items_assignee_id_users')),
+    sa.ForeignKeyConstraint(['case_id'], ['cases.id'], name=op.f('fk_work_items_case_id_cases')),
+    sa.ForeignKeyConstraint(['completed_by_id'], ['users.id'], name=op.f('fk_work_items_completed_by_id_users')),
+    sa.ForeignKeyConstraint(['unit_id'], ['org_units.id'], name=op.f('fk_work_items_unit_id_org_units')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_work_items')),
+    sa.UniqueConstraint('case_id', 'task_id', name=op.f('uq_work_items_case_id_task_id'))
     )
     with op.batch_alter_table('work_items', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_work_items_assignee_id'), ['assignee_id'], unique=False)
@@ -254,10 +256,10 @@ def upgrade():
     sa.Column('data', sa.JSON(), nullable=False),
     sa.Column('submitted_by_id', sa.Integer(), nullable=True),
     sa.Column('submitted_at', sa.DateTime(timezone=True), nullable=False),
-    sa.ForeignKeyConstraint(['case_id'], ['cases.id'], ),
-    sa.ForeignKeyConstraint(['submitted_by_id'], ['users.id'], ),
-    sa.ForeignKeyConstraint(['work_item_id'], ['work_items.id'], ),
-    sa.PrimaryKeyConstraint('id')
+    sa.ForeignKeyConstraint(['case_id'], ['cases.id'], name=op.f('fk_submissions_case_id_cases')),
+    sa.ForeignKeyConstraint(['submitted_by_id'], ['users.id'], name=op.f('fk_submissions_submitted_by_id_users')),
+    sa.ForeignKeyConstraint(['work_item_id'], ['work_items.id'], name=op.f('fk_submissions_work_item_id_work_items')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_submissions'))
     )
     with op.batch_alter_table('submissions', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_submissions_case_id'), ['case_id'], unique=False)
