@@ -151,6 +151,29 @@ def _complete(case: Case, item: WorkItem, open_items: list[WorkItem], data: dict
 
 
 @stale_means_already_handled
+def reroute_case(case: Case, actor: User) -> bool:
+    """重新路由: after an admin fixed the tree or the lane registry, route the ready tasks of a case in
+    error again; True when every ready task found its unit and the case runs on."""
+    case = _lock_case(case.id, with_open_items=True)
+    if case.status != "error":
+        raise AlreadyHandled()
+    rt = runtime()
+    definition = rt.definition_of(case.definition_id)
+    tree = DbOrgTree()
+    chain = tree.load_chain(case.unit_id)
+    workflow = rt.serializer.loads(case.state)
+    case.status, case.error_message = "running", None
+    with db.session.no_autoflush:
+        _sync_work_items(case, definition, rt.engine.snapshot(definition, workflow), list(case.work_items),
+                         chain, tree, settings_for_chain(chain), actor)
+        if case.status == "running":
+            record_event(case, "reroute", actor, summary=case.current_step)
+    db.session.flush()
+    db.session.expire(case, ["work_items"])
+    return case.status == "running"
+
+
+@stale_means_already_handled
 def claim_work_item(item: WorkItem, actor: User) -> None:
     """认领: take an unclaimed item so colleagues see who is on it."""
     case = _lock_case(item.case_id)  # the claim is an event of the case's record

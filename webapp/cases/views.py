@@ -12,6 +12,7 @@ from workflows.i18n import N_
 from workflows.procedures import PROCEDURES
 
 from .. import audit, clock, permissions
+from ..errors import render_error
 from ..extensions import db
 from ..forms import FORMS, describe_fields
 from ..models import AuditEvent, Case, Member, OrgUnit, ProcessDefinition, Submission, User, WorkItem
@@ -77,6 +78,27 @@ def show(case_id: int):
         events=events, chain=chain_status(case, events), open_items=open_items,
         marks=diagram_marks(case, submissions), step_labels=_step_labels(case),
     )
+
+
+@bp.route("/<int:case_id>/reroute", methods=["POST"])
+@login_required
+def reroute(case_id: int):
+    """重新路由 a case in error, once an admin has fixed the organisation tree or the lane registry."""
+    case = db.get_or_404(Case, case_id)
+    if not current_user.is_admin:
+        abort(403)
+    try:
+        routed = operations.reroute_case(case, current_user)
+    except operations.AlreadyHandled:
+        db.session.rollback()
+        return render_error(409)
+    if routed:
+        db.session.commit()
+        flash(_("已重新路由：办件恢复办理。"), "success")
+    else:
+        db.session.rollback()
+        flash(_("仍有环节找不到办理单位，请先检查组织架构或泳道配置。"), "error")
+    return redirect(url_for("cases.show", case_id=case_id))
 
 
 @bp.route("/<int:case_id>/diagram.xml")
