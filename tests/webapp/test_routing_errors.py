@@ -1,10 +1,10 @@
 """A lane that resolves to no unit puts the case in error, naming the lane and the unit; nothing is
 lost, and once an admin has fixed the cause, 重新路由 routes the waiting step (ARCHITECTURE.md)."""
 
+from _ui_fixtures import start_application
+
 from webapp.extensions import db
 from webapp.models import Case, LaneRuleRow, WorkItem
-
-from _ui_fixtures import start_application
 
 
 def set_selector(app, lane: str, selector: str) -> None:
