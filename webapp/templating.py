@@ -29,7 +29,6 @@ EVENT_KINDS = {
     "reject": N_("不同意"),
     "finish": N_("办结"),
     "error": N_("异常"),
-    "reroute": N_("重新路由"),
     "timer": N_("时限到期"),
     "escalate": N_("逾期上报"),
     "migrate": N_("迁移版本"),
