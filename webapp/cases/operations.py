@@ -250,7 +250,8 @@ def _after_engine_step(case: Case, definition: Definition, workflow, open_items:
         case.outcome = snapshot.end_event
         case.status = PROCEDURES[definition.process_id].END_STATUS.get(case.outcome, "completed")
         case.current_step, case.finished_at = None, clock.now()
-        record_event(case, "finish", None, step_code=case.outcome, summary=case.status)
+        end = definition.steps.get(case.outcome)
+        record_event(case, "finish", None, step_code=case.outcome, summary=end.label if end else case.outcome)
     _sync_work_items(case, definition, snapshot, open_items, chain, tree, settings, actor)
 
 
