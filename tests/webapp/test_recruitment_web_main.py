@@ -10,6 +10,7 @@ Each admission is filed with 中共城关县委组织部 (R18).
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 from recruitment_driver import (
@@ -28,9 +29,10 @@ from recruitment_driver import (
     wait_for,
 )
 
+from webapp import clock
 from webapp.extensions import db
 from webapp.models import WorkItem
-from workflows.calendar import add_years, parse_date
+from workflows.calendar import add_months, add_years, parse_date
 
 # The steps that move the applicant to the next stage (RULES.md §3 "Applicant states").
 STAGE_CHANGES = {
@@ -97,3 +99,28 @@ def test_demo_cases_leave_work_in_every_demo_inbox(app, demo_with_cases, login):
         client = app.test_client()
         login(client, entry.username)
         assert re.search(r'href="/inbox/\d+"', client.get("/inbox/").get_data(as_text=True)), entry.username
+
+
+def test_every_step_with_a_time_limit_gets_its_due_date_on_the_work_item(sc):
+    """RULES.md §3.2 **T**: talk within a month of the application, approval within 3 months of the
+    resolution and never beyond 6, the reminder 30 days before probation ends, archive within 7 days."""
+    start(sc, "town_branch")
+    dates = {}
+    for step_code in MAIN_PATH:
+        if step_code.endswith("_intermediate_deliberation"):
+            continue  # 城关镇机关党支部: nobody deliberates
+        wait_for(sc, step_code)
+        (item_id, waiting, _), = open_items(sc)
+        with sc.app.app_context():
+            item = db.session.get(WorkItem, item_id)
+            dates[waiting] = (item.opened_at, item.due_on, item.hard_due_on, item.remind_on)
+        do_step(sc, step_code, check_inboxes=False)
+    facts = variables(sc)
+    application, resolution = parse_date(facts["application_date"]), parse_date(facts["resolution_date"])
+    probation_end = parse_date(facts["probation_end"])
+    assert dates["R02_initial_talk"][1] == add_months(application, 1)
+    assert dates["R17_committee_approval"][1:3] == (add_months(resolution, 3), add_months(resolution, 6))
+    assert dates["R22_regularization_application"][1:] == (probation_end, None, probation_end - timedelta(days=30))
+    opened = dates["R25_archive_dossier"][0].astimezone(clock.LOCAL_ZONE).date()
+    assert dates["R25_archive_dossier"][1] == opened + timedelta(days=7)
+    assert dates["R05_assign_mentors"][1:] == (None, None, None)  # no time limit on that step
