@@ -27,6 +27,6 @@ class AuditEvent(db.Model):
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
 
-    actor = relationship("User")
+    actor = relationship("User", viewonly=True)
     # Known to the unit of work, so the case's version check (UPDATE cases) runs before this insert.
     case = relationship("Case")

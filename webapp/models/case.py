@@ -52,10 +52,11 @@ class Case(db.Model):
 
     __mapper_args__ = {"version_id_col": version}
 
-    definition = relationship("ProcessDefinition")
+    # Read-only: written through the *_id columns, which keeps them out of the unit of work.
+    definition = relationship("ProcessDefinition", viewonly=True)
     subject = relationship("Member")
-    unit = relationship("OrgUnit")
-    started_by = relationship("User")
+    unit = relationship("OrgUnit", viewonly=True)
+    started_by = relationship("User", viewonly=True)
     work_items: Mapped[list[WorkItem]] = relationship(back_populates="case", order_by="WorkItem.id")
 
 
@@ -92,9 +93,9 @@ class WorkItem(db.Model):
     completed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
 
     case: Mapped[Case] = relationship(back_populates="work_items")
-    unit = relationship("OrgUnit")
-    assignee = relationship("User", foreign_keys=[assignee_id])
-    completed_by = relationship("User", foreign_keys=[completed_by_id])
+    unit = relationship("OrgUnit", viewonly=True)
+    assignee = relationship("User", foreign_keys=[assignee_id], viewonly=True)
+    completed_by = relationship("User", foreign_keys=[completed_by_id], viewonly=True)
 
     @property
     def position_list(self) -> list[str]:
@@ -128,5 +129,5 @@ class Submission(db.Model):
     submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     submitted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
-    submitted_by = relationship("User")
+    submitted_by = relationship("User", viewonly=True)
     case = relationship("Case")
