@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The translation catalogues (Chinese msgids, English in webapp/translations/en).
 #   scripts/translations.sh extract   re-extract webapp/translations/messages.pot from the sources
-#                                     (babel.cfg) and merge it into every language's messages.po
+#                                     (babel.cfg: the Python sources, the templates and the labels
+#                                     of bpmn/*.bpmn and bpmn/lanes.json) and merge it into every
+#                                     language's messages.po
 #   scripts/translations.sh compile   compile every messages.po into messages.mo (git-ignored)
 #   scripts/translations.sh init LANG start a catalogue for a new language
 # New or changed msgids come out of `extract` untranslated or fuzzy: translate them, drop the fuzzy
@@ -17,7 +19,9 @@ KEYWORDS=(-k _l -k lazy_gettext -k "lazy_ngettext:1,2" -k "lazy_pgettext:1c,2")
 
 case "${1:-}" in
     extract)
-        "$PYBABEL" extract -F babel.cfg "${KEYWORDS[@]}" --sort-by-file --width 100 \
+        # babel.cfg's [extractors] (webapp/i18n_bpmn.py) are imported from the repository.
+        PYTHONPATH=".${PYTHONPATH:+:$PYTHONPATH}" \
+            "$PYBABEL" extract -F babel.cfg "${KEYWORDS[@]}" --sort-by-file --width 100 \
             --project PartyFlow --copyright-holder "PartyFlow contributors" \
             --version 0.1.0 -o "$POT" .
         if compgen -G "$DIR/*/LC_MESSAGES/messages.po" >/dev/null; then

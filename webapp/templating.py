@@ -1,4 +1,4 @@
-"""Template filters and globals: dates as 2026年11月22日, labels of statuses and stages, the header."""
+"""Template filters and globals: dates as 2026年11月22日, labels of statuses, stages and steps, the header."""
 
 from __future__ import annotations
 
@@ -51,6 +51,50 @@ KEY_DATES = (
 )
 
 WORK_ITEM_STATUSES = {"open": N_("办理中"), "completed": N_("已办"), "cancelled": N_("已取消")}
+
+# Kinds of AuditEvent whose summary is a step label (Case.current_step for reroute).
+STEP_SUMMARY_KINDS = frozenset({"start", "complete", "claim", "reassign", "finish", "reroute"})
+
+
+def definition_label(text: str | None) -> str:
+    """A label of a process definition (process name, step, lane) in the reader's language.
+
+    The labels stay Chinese in the definitions and in the database (WorkItem.title, the lane
+    registry, the API); the catalogue has the English of the shipped ones (webapp/i18n_bpmn.py
+    extracts them). A label it does not have (a step of a version published later, a lane an admin
+    added) shows as it is. Never formatted: a "%" in a label is text.
+    """
+    return _(text) if text else ""
+
+
+def step_list_label(text: str | None) -> str:
+    """Case.current_step, labels joined with "、": each one translated, joined the reader's way."""
+    if not text:
+        return ""
+    whole = definition_label(text)
+    if whole != text or "、" not in text:
+        return whole
+    return _("、").join(definition_label(part) for part in text.split("、"))
+
+
+def case_title(case) -> str:
+    """发展党员 · 张三 · 第一党支部 in the reader's language, composed like the stored Case.title.
+
+    Case.title keeps the Chinese title of the record (and of the API); the pages compose it again
+    from its parts, so that the process name is translated and the names are the current ones.
+    """
+    if case.definition is None:
+        return case.title
+    parts = (definition_label(case.definition.name), case.subject.name if case.subject else None,
+             case.unit.name if case.unit else None)
+    return " · ".join(part for part in parts if part)
+
+
+def event_summary(event) -> str:
+    """An AuditEvent's summary as 全程纪实 shows it: step labels translated, anything else as recorded."""
+    if event.kind in STEP_SUMMARY_KINDS:
+        return step_list_label(event.summary)
+    return event.summary or ""
 
 
 def long_date(value: date | datetime | str | None) -> str:
@@ -182,6 +226,10 @@ def init_app(app: Flask) -> None:
     app.add_template_global(demo_login_list, "demo_login_list")
     app.add_template_global(lambda: local_datetime(clock.now()), "now_local")
     app.add_template_global(page_url, "page_url")
+    app.add_template_global(definition_label, "definition_label")
+    app.add_template_global(step_list_label, "step_list_label")
+    app.add_template_global(case_title, "case_title")
+    app.add_template_global(event_summary, "event_summary")
 
     @app.context_processor
     def _labels():

@@ -26,6 +26,10 @@ def test_a_lane_without_a_unit_puts_the_case_in_error_and_rerouting_resumes_it(a
         assert stored.work_items == []
         assert stored.current_step == "党组织派人谈话"  # the engine keeps the waiting step
     assert "办件异常" in client.get(f"/cases/{case.id}").get_data(as_text=True)
+    client.post("/auth/language/en")
+    english = client.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert "can handle lane branch_secretary" in english and "Talk with the applicant" in english
+    client.post("/auth/language/zh_CN")
 
     admin = app.test_client()
     login(admin, "admin")

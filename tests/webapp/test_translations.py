@@ -3,28 +3,37 @@
 Every user-visible string is a Chinese msgid; English comes from webapp/translations/en. The
 extraction here is the one of scripts/translations.sh (babel.cfg, the same keywords), so a string
 added to the sources without its English translation fails (a): run `scripts/translations.sh extract`,
-translate the new entries in the .po, and run the tests again.
+translate the new entries in the .po, and run the tests again. The labels of the shipped definitions
+(step, lane and process names of bpmn/*.bpmn, lane labels of bpmn/lanes.json) are msgids too
+(webapp/i18n_bpmn.py): the pages translate them when they show them.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from pathlib import Path
 
 import pytest
+from _ui_fixtures import start_application
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+
+from webapp.extensions import babel, db
+from webapp.models import Case
+from workflows.specs import load_definition
 
 ROOT = Path(__file__).resolve().parents[2]
 PO_FILE = ROOT / "webapp" / "translations" / "en" / "LC_MESSAGES" / "messages.po"
 # Babel's defaults (_ gettext ngettext pgettext N_ …) and the lazy ones of the forms, as in scripts/translations.sh.
 KEYWORDS = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None, "lazy_ngettext": (1, 2),
             "lazy_pgettext": ((1, "c"), 2)}
-SKIPPED_DIRECTORIES = {"node_modules", "instance", "screenshots", "bench", "bpmn", "tests"}
+SKIPPED_DIRECTORIES = {"node_modules", "instance", "screenshots", "bench", "tests"}
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
+CHINESE = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
 
 
 def _source_messages() -> dict[str, list[str]]:
@@ -63,6 +72,29 @@ def test_every_extracted_message_has_an_english_translation(catalog):
         "(run scripts/translations.sh extract, then translate them):\n" + "\n".join(missing))
 
 
+def test_the_labels_of_the_shipped_definitions_are_extracted_and_translated(catalog):
+    recruitment = ROOT / "bpmn" / "recruitment.bpmn"
+    definition = load_definition(recruitment.read_bytes())
+    lanes = json.loads((ROOT / "bpmn" / "lanes.json").read_text(encoding="utf-8"))
+    found = _source_messages()
+
+    # Every named step (a merge gateway has no name: its label is its id, shown nowhere).
+    labels = {step.label for step in definition.steps.values() if step.label != step.step_code}
+    assert "党组织派人谈话" in labels and "支部大会讨论（转正）" in labels and len(labels) > 30
+    wanted = labels | {definition.name} | set(definition.lanes.values()) | {lane["label"] for lane in lanes}
+    not_extracted = sorted(label for label in wanted if label not in found)
+    assert not not_extracted, f"labels the extraction (babel.cfg) misses: {not_extracted}"
+    assert any(where.startswith("bpmn/recruitment.bpmn:") for where in found["党组织派人谈话"])
+    assert any(where.startswith("bpmn/lanes.json:") for where in found["支部委员会"])
+
+    english = {message.id: message.string for message in catalog if message.id}
+    untranslated = sorted(label for label in wanted
+                          if not english.get(label) or CHINESE.search(english[label]))
+    assert not untranslated, f"labels without English in {PO_FILE.relative_to(ROOT)}: {untranslated}"
+    assert english["党组织派人谈话"] == "Talk with the applicant"
+    assert english["发展党员"] == "Party membership recruitment"
+
+
 def test_the_catalogue_has_no_fuzzy_entries_and_keeps_every_placeholder(catalog):
     fuzzy = [message.id for message in catalog if message.id and message.fuzzy]
     assert not fuzzy, f"fuzzy entries (check the translation, then drop the flag): {fuzzy}"
@@ -86,7 +118,12 @@ def app_config(app_config, tmp_path):
     target.mkdir(parents=True)
     with open(target / "messages.mo", "wb") as mo:
         write_mo(mo, compiled)
-    return {**app_config, "BABEL_TRANSLATION_DIRECTORIES": str(tmp_path / "translations")}
+    # Flask-Babel caches the loaded catalogues by locale in one Domain for the whole process, not per
+    # app: without this, a test of another module that rendered English first (from a messages.mo
+    # compiled before the .po changed) decides which catalogue these tests read.
+    babel.domain_instance.cache.clear()
+    yield {**app_config, "BABEL_TRANSLATION_DIRECTORIES": str(tmp_path / "translations")}
+    babel.domain_instance.cache.clear()
 
 
 def test_the_pages_are_chinese_by_default_and_english_after_the_switch(client, demo, login):
@@ -108,6 +145,32 @@ def test_an_error_page_is_english_after_the_switch(client, demo, login):
     html = client.get("/no-such-page").get_data(as_text=True)
 
     assert "Page not found" in html and "页面不存在" not in html
+
+
+def test_in_english_the_inbox_and_the_case_page_show_the_labels_of_the_definition_in_english(
+        client, app, demo, login):
+    login(client, "branch1_secretary")
+    case = start_application(client, app, demo.unit_ids["branch1"], name="张三")
+    with app.app_context():
+        case = db.session.get(Case, case.id)
+        unit_name, stored_title, waiting = case.unit.name, case.title, case.current_step
+    assert stored_title == f"发展党员 · 张三 · {unit_name}" and waiting == "党组织派人谈话"
+    client.post("/auth/language/en", data={"next": "/inbox/"})
+
+    inbox = client.get("/inbox/").get_data(as_text=True)
+    page = client.get(f"/cases/{case.id}").get_data(as_text=True)
+
+    assert "Talk with the applicant" in inbox and "党组织派人谈话" not in inbox
+    assert f"Party membership recruitment · 张三 · {unit_name}" in inbox
+    heading = re.search(r"<h1>(.*?)<", page, re.S).group(1).strip()
+    title = re.search(r"<title>(.*?)</title>", page, re.S).group(1)
+    assert heading == f"Party membership recruitment · 张三 · {unit_name}"
+    for text in (heading, title):
+        assert not CHINESE.search(text.replace("张三", "").replace(unit_name, "")), text
+    assert "Talk with the applicant" in page and "Application submitted" in page  # current step, history
+    with app.app_context():  # the record (and the API, which shows it) keeps the Chinese title and labels
+        case = db.session.get(Case, case.id)
+        assert (case.title, case.current_step) == (stored_title, waiting)
 
 
 def _strings(message) -> list[str]:

@@ -17,6 +17,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from workflows.engine import ReadyTask
 from workflows.errors import EngineError, NoResponsibleUnit, TaskNotReady
 from workflows.guards import Violation
+from workflows.i18n import N_
 from workflows.org import OrgUnitRef
 from workflows.procedures import PROCEDURES
 from workflows.routing import LaneRule, intermediate_deliberators, resolve_unit
@@ -162,7 +163,7 @@ def reroute_case(case: Case, actor: User) -> bool:
     tree = DbOrgTree()
     chain = tree.load_chain(case.unit_id)
     workflow = rt.serializer.loads(case.state)
-    case.status, case.error_message = "running", None
+    case.status, case.error_message, case.error_detail = "running", None, None
     with db.session.no_autoflush:
         _sync_work_items(case, definition, rt.engine.snapshot(definition, workflow), list(case.work_items),
                          chain, tree, settings_for_chain(chain), actor)
@@ -294,13 +295,15 @@ def lane_registry() -> dict[str, LaneRule]:
     return {row.key: LaneRule(row.key, row.label, row.selector, tuple(row.positions)) for row in rows}
 
 
+ROUTING_ERROR = N_("环节「%(step)s」的泳道 %(lane)s（%(selector)s）在组织架构中找不到办理单位（办件单位：%(unit)s）。"
+                   "请管理员检查组织架构或泳道配置后重新路由。")
+
+
 def _put_in_error(case: Case, task: ReadyTask, err: NoResponsibleUnit, actor) -> None:
     # Never a lost task: the engine state keeps the ready task; the case waits for an admin.
     case.status = "error"
-    case.error_message = (
-        f"环节「{task.step.label}」的泳道 {err.lane}（{err.selector}）在组织架构中找不到办理单位"
-        f"（办件单位：{err.unit_name}）。请管理员检查组织架构或泳道配置后重新路由。"
-    )
+    case.error_detail = {"step": task.step.label, "lane": err.lane, "selector": err.selector, "unit": err.unit_name}
+    case.error_message = ROUTING_ERROR % case.error_detail
     record_event(case, "error", actor, step_code=task.step_code, summary=case.error_message)
 
 

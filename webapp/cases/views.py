@@ -6,7 +6,7 @@ from flask import Blueprint, Response, abort, current_app, flash, redirect, rend
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import or_, true
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from workflows.i18n import N_
 from workflows.procedures import PROCEDURES
@@ -18,7 +18,7 @@ from ..forms import FORMS, describe_fields
 from ..models import AuditEvent, Case, Member, OrgUnit, ProcessDefinition, Submission, User, WorkItem
 from ..models.case import CASE_STATUSES
 from ..runtime import runtime
-from ..templating import long_date, procedure_stages
+from ..templating import case_title, definition_label, long_date, procedure_stages
 from . import formkit, operations
 from .forms import CaseFilterForm, choices
 
@@ -37,7 +37,7 @@ CHAIN_REASONS = {
 def index():
     form = _filter_form()
     query = _filtered(db.select(Case).where(visible_cases_filter(current_user)), form)
-    page = db.paginate(query.options(joinedload(Case.unit), joinedload(Case.started_by)),
+    page = db.paginate(query.options(joinedload(Case.started_by), *case_title_loading()),
                        page=request.args.get("page", 1, type=int), per_page=current_app.config["PAGE_SIZE"],
                        error_out=False)
     return render_template("cases/index.html", form=form, page=page)
@@ -60,7 +60,7 @@ def new():
     if request.method == "POST" and form.validate():
         case = _start(row, unit, form)
         if case is not None:
-            flash(_("已发起：%(title)s。下一步已送达相关人员的待办。", title=case.title), "success")
+            flash(_("已发起：%(title)s。下一步已送达相关人员的待办。", title=case_title(case)), "success")
             return redirect(url_for("cases.show", case_id=case.id))
     return render_template("cases/new.html", step="form", definition=row, unit=unit, units=units, form=form,
                            start=start), 422 if request.method == "POST" else 200
@@ -76,7 +76,7 @@ def show(case_id: int):
     return render_template(
         "cases/show.html", case=case, records=[(s, record_rows(case, s)) for s in submissions],
         events=events, chain=chain_status(case, events), open_items=open_items,
-        marks=diagram_marks(case, submissions), step_labels=_step_labels(case),
+        marks=diagram_marks(case, submissions), step_labels=_step_labels(case), routing_error=operations.ROUTING_ERROR,
     )
 
 
@@ -131,6 +131,13 @@ def visible_cases_filter(user: User):
         WorkItem.assignee_id == user.id, WorkItem.completed_by_id == user.id, permissions.eligible_filter(user)))
     return or_(Case.unit_id.in_(permissions.supervised_unit_ids(user)), Case.started_by_id == user.id,
                Case.id.in_(touched))
+
+
+def case_title_loading() -> tuple:
+    """Loader options for what templating.case_title reads, for a page of cases (a few queries, not
+    some per row); below another entity: ``joinedload(WorkItem.case).options(*case_title_loading())``."""
+    return (selectinload(Case.subject), joinedload(Case.unit),
+            selectinload(Case.definition).load_only(ProcessDefinition.name))
 
 
 # Submitted fields shown masked on screen (the printed dossier shows them in full).
@@ -209,7 +216,7 @@ def _submissions(case: Case) -> list[Submission]:
 
 
 def _step_labels(case: Case) -> dict[str, str]:
-    return {code: step.label for code, step in runtime().definition(case.definition).steps.items()}
+    return {code: definition_label(step.label) for code, step in runtime().definition(case.definition).steps.items()}
 
 
 def diagram_marks(case: Case, submissions: list[Submission]) -> dict[str, list[str]]:
@@ -261,7 +268,8 @@ def _start(row: ProcessDefinition, unit: OrgUnit, form) -> Case | None:
 def _filter_form() -> CaseFilterForm:
     form = CaseFilterForm(request.args)
     definitions = startable_definitions()
-    form.procedure.choices = choices([("", _("全部流程"))] + [(k, row.name) for k, row in definitions.items()])
+    form.procedure.choices = choices([("", _("全部流程"))]
+                                     + [(k, definition_label(row.name)) for k, row in definitions.items()])
     form.status.choices = choices([("", _("全部状态"))] + [(k, _(label)) for k, label in CASE_STATUSES.items()])
     units = db.select(OrgUnit).order_by(OrgUnit.id)
     if not current_user.is_admin:

@@ -13,11 +13,11 @@ from sqlalchemy.orm import joinedload, selectinload
 from .. import clock, permissions
 from ..cases import formkit, operations
 from ..cases.forms import InboxFilterForm, ReassignForm, choices
-from ..cases.views import record_rows
+from ..cases.views import case_title_loading, record_rows
 from ..errors import render_error
 from ..extensions import db
 from ..models import AuditEvent, Case, OrgUnit, ProcessDefinition, Submission, User, WorkItem
-from ..templating import user_positions, week_end
+from ..templating import definition_label, user_positions, week_end
 
 bp = Blueprint("inbox", __name__, url_prefix="/inbox")
 
@@ -69,7 +69,7 @@ def claim(item_id: int):
     except operations.AlreadyHandled:
         db.session.rollback()
         return render_error(409)
-    flash(_("已认领：%(step)s。同事将看到此事项由您办理。", step=item.title), "success")
+    flash(_("已认领：%(step)s。同事将看到此事项由您办理。", step=definition_label(item.title)), "success")
     return redirect(url_for("inbox.complete", item_id=item.id))
 
 
@@ -88,7 +88,8 @@ def reassign(item_id: int):
         except operations.AlreadyHandled:
             db.session.rollback()
             return render_error(409)
-        flash(_("已转办：%(step)s → %(name)s", step=item.title, name=item.assignee.display_name), "success")
+        flash(_("已转办：%(step)s → %(name)s", step=definition_label(item.title),
+                name=item.assignee.display_name), "success")
         return redirect(url_for("inbox.index"))
     return render_template("inbox/reassign.html", item=item, form=form), 422 if form.errors else 200
 
@@ -119,7 +120,7 @@ def _submit(item: WorkItem, form):
         db.session.rollback()
         flash(_("办件无法继续流转：%(error)s", error=str(err)), "error")
         return redirect(url_for("cases.show", case_id=item.case_id))
-    flash(_("已提交：%(step)s", step=item.title), "success")
+    flash(_("已提交：%(step)s", step=definition_label(item.title)), "success")
     return redirect(url_for("inbox.index"))
 
 
@@ -146,8 +147,8 @@ def _render_item(item: WorkItem, form, editable: bool):
 
 def _base_items():
     return db.select(WorkItem).join(WorkItem.case).options(
-        joinedload(WorkItem.case), joinedload(WorkItem.unit), joinedload(WorkItem.assignee),
-        joinedload(WorkItem.completed_by),
+        joinedload(WorkItem.case).options(*case_title_loading()), joinedload(WorkItem.unit),
+        joinedload(WorkItem.assignee), joinedload(WorkItem.completed_by),
     )
 
 
@@ -179,7 +180,7 @@ def _filtered(query, form: InboxFilterForm, tab: str):
 
 def _started_cases_query():
     return (db.select(Case).where(Case.started_by_id == current_user.id)
-            .options(joinedload(Case.unit), selectinload(Case.work_items).joinedload(WorkItem.unit))
+            .options(*case_title_loading(), selectinload(Case.work_items).joinedload(WorkItem.unit))
             .order_by((Case.status == "running").desc(), Case.started_at.desc()))
 
 
@@ -187,7 +188,8 @@ def _filter_form() -> InboxFilterForm:
     form = InboxFilterForm(request.args)
     definitions = db.session.scalars(db.select(ProcessDefinition).filter_by(is_current=True)
                                      .order_by(ProcessDefinition.name))
-    form.procedure.choices = choices([("", _("全部流程"))] + [(row.process_key, row.name) for row in definitions])
+    form.procedure.choices = choices([("", _("全部流程"))]
+                                     + [(row.process_key, definition_label(row.name)) for row in definitions])
     units = db.session.scalars(db.select(OrgUnit).where(OrgUnit.id.in_(permissions.supervised_unit_ids(current_user)))
                                .order_by(OrgUnit.id)).all()
     form.unit.choices = choices([("", _("全部单位"))] + [(u.id, u.name) for u in units])

@@ -37,6 +37,8 @@ class Case(db.Model):
     current_step: Mapped[str | None] = mapped_column(String(200))
     outcome: Mapped[str | None] = mapped_column(String(64))
     error_message: Mapped[str | None] = mapped_column(Text)
+    # What error_message says, as data, so that pages can show it in the reader's language.
+    error_detail: Mapped[dict | None] = mapped_column(JSON)
     # Engine state (SpiffWorkflow JSON without the spec) and its optimistic-locking counter.
     state: Mapped[str] = mapped_column(Text)
     version: Mapped[int] = mapped_column(Integer, nullable=False)

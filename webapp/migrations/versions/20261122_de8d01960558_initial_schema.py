@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 0c26f9760c8e
+Revision ID: de8d01960558
 Revises: 
-Create Date: 2026-11-22 17:36:55.971662
+Create Date: 2026-11-22 18:02:59.274542
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0c26f9760c8e'
+revision = 'de8d01960558'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -164,6 +164,7 @@ def upgrade():
     sa.Column('current_step', sa.String(length=200), nullable=True),
     sa.Column('outcome', sa.String(length=64), nullable=True),
     sa.Column('error_message', sa.Text(), nullable=True),
+    sa.Column('error_detail', sa.JSON(), nullable=True),
     sa.Column('state', sa.Text(), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.Column('variables', sa.JSON(), nullable=False),
