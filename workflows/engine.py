@@ -68,10 +68,6 @@ class CaseEngine:
             raise EngineError(str(err)) from err
         self._run(workflow)
 
-    def update_data(self, workflow: BpmnWorkflow, task_id: str, data: Mapping[str, Any]) -> None:
-        """Merge ``data`` into a ready task without completing it (e.g. refreshed routing facts)."""
-        self._ready_user_task(workflow, task_id).data.update(data)
-
     def snapshot(self, definition: Definition, workflow: BpmnWorkflow) -> CaseSnapshot:
         """Ready user tasks, case variables, next timer and end event of the case, in one walk."""
         ready, timers, completed_ends, latest_ready = [], [], [], None
