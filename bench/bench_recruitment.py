@@ -4,7 +4,8 @@ Prints the median (and 90th percentile) time of
 - starting a case over HTTP (POST /cases/new through the Flask test client),
 - completing a work item over HTTP (POST /inbox/<id>),
 - the raw engine step of the same definition (load state, complete, run engine steps, save state:
-  no web, no database),
+  no web, no database), taken right after each HTTP step on a twin case so that both see the same
+  load of the machine,
 and the ratios of the HTTP figures to the raw step measured in this run.
 
     .venv/bin/python -m bench.bench_recruitment [--cases 10]
@@ -27,7 +28,7 @@ from webapp.extensions import db
 from webapp.models import Case, WorkItem
 from workflows.calendar import add_years, parse_date
 
-from .raw_engine import raw_step_times
+from .raw_engine import RawCase
 
 # Who does each step of a 内科第一党支部 case: the branch, its general branch, the approving committee,
 # the county organisation department (RULES.md §1.2).
@@ -78,7 +79,11 @@ def application(serial: int) -> dict:
             "application_letter_received": "y", "application_date": today.isoformat()}
 
 
-def run_case(app, clients, units, bench_clock, serial: int, starts: list, completes: list) -> str:
+def run_case(app, clients, units, bench_clock, serial: int, starts: list, completes: list,
+             raws: list | None = None) -> str:
+    """One case over HTTP; after each HTTP step, one raw engine step of a twin case (``raws``), so
+    that both are measured under the same load of the machine."""
+    twin = RawCase() if raws is not None else None
     began = time.perf_counter()
     response = clients["branch1"].post(f"/cases/new?process=recruitment&unit={units['branch1']}",
                                        data=application(serial))
@@ -101,6 +106,8 @@ def run_case(app, clients, units, bench_clock, serial: int, starts: list, comple
         completes.append(time.perf_counter() - began)
         assert response.status_code == 302, (item.step_code, response.get_data(as_text=True)[:800])
         consume_flashes(client)
+        if twin is not None:
+            raws.append(twin.step())
         bench_clock.move_to(clock.today() + timedelta(days=1))
 
 
@@ -140,11 +147,12 @@ def main() -> None:
         with app.app_context():
             units = {key: unit.id for key, unit in demo_units().items()}
         clients = logged_in_clients(app)
-        starts, completes, outcomes = [], [], []
-        run_case(app, clients, units, bench_clock, 0, [], [])  # warm-up: caches, first imports
+        starts, completes, raws, outcomes = [], [], [], []
+        run_case(app, clients, units, bench_clock, 0, [], [], [])  # warm-up: caches, first imports
         for serial in range(1, args.cases + 1):
-            outcomes.append(run_case(app, clients, units, bench_clock, serial, starts, completes))
-    raw, engine_only = raw_step_times(args.cases)
+            outcomes.append(run_case(app, clients, units, bench_clock, serial, starts, completes, raws))
+    raw = [r[0] for r in raws if r is not None]
+    engine_only = [r[1] for r in raws if r is not None]
     raw_ms, complete_ms, start_ms = ms(raw), ms(completes), ms(starts)
     print(f"recruitment on SQLite: {args.cases} cases, {len(completes)} work items completed, outcomes {set(outcomes)}")
     print(f"  start a case over HTTP       median {start_ms:7.2f} ms   p90 {ms(starts, 0.9):7.2f} ms")

@@ -31,24 +31,40 @@ ANSWERS = {
 }
 
 
+class RawCase:
+    """One recruitment case driven by the engine alone, a step at a time, its state kept as JSON."""
+
+    definition = None
+
+    def __init__(self):
+        if RawCase.definition is None:
+            RawCase.definition = load_definition(BPMN.read_bytes())
+        self.engine = CaseEngine()
+        self.serializer = CaseSerializer(lambda sha: RawCase.definition)
+        self.state = self.serializer.dumps(self.engine.start(RawCase.definition, START))
+
+    def step(self) -> tuple[float, float] | None:
+        """Seconds of one raw step (load + complete + engine steps + save) and of the engine step
+        alone; None when the case has finished."""
+        began = time.perf_counter()
+        workflow = self.serializer.loads(self.state)
+        ready = self.engine.ready_tasks(RawCase.definition, workflow)
+        if not ready:
+            return None
+        task = ready[0]
+        step_began = time.perf_counter()
+        self.engine.complete(workflow, task.task_id, ANSWERS.get(task.step_code, {}))
+        step_took = time.perf_counter() - step_began
+        self.state = self.serializer.dumps(workflow)
+        return time.perf_counter() - began, step_took
+
+
 def raw_step_times(cases: int) -> tuple[list[float], list[float]]:
-    """Seconds per raw step (load + complete + engine steps + save) and per engine step alone."""
-    definition = load_definition(BPMN.read_bytes())
-    engine, serializer = CaseEngine(), CaseSerializer(lambda sha: definition)
+    """Seconds per raw step and per engine step alone, over ``cases`` whole cases."""
     raw, engine_only = [], []
     for _ in range(cases):
-        state = serializer.dumps(engine.start(definition, START))
-        while True:
-            began = time.perf_counter()
-            workflow = serializer.loads(state)
-            ready = engine.ready_tasks(definition, workflow)
-            if not ready:
-                break
-            task = ready[0]
-            step_began = time.perf_counter()
-            engine.complete(workflow, task.task_id, ANSWERS.get(task.step_code, {}))
-            step_took = time.perf_counter() - step_began
-            state = serializer.dumps(workflow)
-            raw.append(time.perf_counter() - began)
-            engine_only.append(step_took)
+        case = RawCase()
+        while (took := case.step()) is not None:
+            raw.append(took[0])
+            engine_only.append(took[1])
     return raw, engine_only
