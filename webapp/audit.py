@@ -65,7 +65,13 @@ class ChainBreak:
 
 def verify_case(case_id: int) -> ChainBreak | None:
     """The first broken event of a case's chain, or None when the chain is intact."""
+    case = db.session.get(Case, case_id)
     events = db.session.scalars(db.select(AuditEvent).filter_by(case_id=case_id).order_by(AuditEvent.seq)).all()
+    return verify_events(case_id, case.audit_seq if case is not None else None, events)
+
+
+def verify_events(case_id: int, head_seq: int | None, events: list[AuditEvent]) -> ChainBreak | None:
+    """The first broken event of ``events`` (a case's whole chain, in order) given the case's chain head."""
     prev = GENESIS
     for expected_seq, event in enumerate(events, start=1):
         if event.seq != expected_seq:
@@ -75,8 +81,7 @@ def verify_case(case_id: int) -> ChainBreak | None:
         if event_hash(prev, event) != event.hash:
             return ChainBreak(case_id, event.seq, "content does not match its hash")
         prev = event.hash
-    case = db.session.get(Case, case_id)
-    if case is not None and (case.audit_seq or 0) != len(events):
+    if head_seq is not None and (head_seq or 0) != len(events):
         return ChainBreak(case_id, len(events) + 1, "event missing")
     return None
 

@@ -146,7 +146,7 @@ MASKED_FIELDS = ("id_number",)
 
 def chain_status(case: Case, events: list[AuditEvent]) -> dict | None:
     """None when the case's hash chain verifies; else the broken event, its kind and the reason in Chinese."""
-    found = audit.verify_case(case.id)
+    found = audit.verify_events(case.id, case.audit_seq, events)  # the page has read the events already
     if found is None:
         return None
     event = next((e for e in events if e.seq == found.seq), None)
@@ -160,7 +160,7 @@ def record_rows(case: Case, submission: Submission, mask: bool = True) -> list[t
     data = dict(submission.data or {})
     member_fields = getattr(PROCEDURES.get(case.process_key), "MEMBER_FIELDS", ())
     ids = {int(v) for f in member_fields for v in _as_list(data.get(f)) if str(v).isdigit()}
-    names = dict(db.session.execute(db.select(Member.id, Member.name).where(Member.id.in_(ids))).all())
+    names = dict(db.session.execute(db.select(Member.id, Member.name).where(Member.id.in_(ids))).all()) if ids else {}
     rows = []
     for field in fields:
         if field["name"] in data:
