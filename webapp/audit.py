@@ -39,20 +39,22 @@ def event_hash(prev_hash: str, event: AuditEvent) -> str:
     return hashlib.sha256(prev_hash.encode("ascii") + _canonical(event)).hexdigest()
 
 
-def record_event(
+def chain_event(
     case: Case, kind: str, actor: User | None, *, step_code: str | None = None,
     summary: str | None = None, data: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """Append an event to ``case``'s chain (the caller holds the case row and commits)."""
+    """The next event of ``case``'s chain, its hash computed and the case's chain head moved to it.
+
+    The event is not added to the session: the operation writes it with the case
+    (webapp/cases/writes.py), under the lock or version check that guards the chain head."""
     event = AuditEvent(
-        case=case, case_id=case.id, seq=(case.audit_seq or 0) + 1, at=clock.now().replace(microsecond=0),
+        case_id=case.id, seq=(case.audit_seq or 0) + 1, at=clock.now().replace(microsecond=0),
         actor_id=actor.id if actor else None, actor_name=actor.display_name if actor else None,
         kind=kind, step_code=step_code, summary=summary, data=json.loads(json.dumps(data or {}, default=str)),
         prev_hash=case.audit_hash or GENESIS,
     )
     event.hash = event_hash(event.prev_hash, event)
     case.audit_seq, case.audit_hash = event.seq, event.hash
-    db.session.add(event)
     return event
 
 

@@ -3,6 +3,8 @@
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy import bindparam
+from sqlalchemy.orm import joinedload
 
 from ..extensions import db, login_manager
 from ..models import User
@@ -11,9 +13,13 @@ from .forms import LoginForm
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
 
+# Positions come along: every page asks what the user may do, and that is read from them.
+_USER_WITH_POSITIONS = db.select(User).options(joinedload(User.positions)).where(User.id == bindparam("user_id"))
+
+
 @login_manager.user_loader
 def load_user(user_id: str):
-    return db.session.get(User, int(user_id))
+    return db.session.execute(_USER_WITH_POSITIONS, {"user_id": int(user_id)}).unique().scalar_one_or_none()
 
 
 @bp.route("/login", methods=["GET", "POST"])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import bindparam, func
 
 from workflows.calendar import parse_date
 from workflows.guards import MemberFacts, StepContext
@@ -21,6 +21,11 @@ SUBJECT_COLUMNS = ("name", "gender", "ethnicity", "birth_date", "id_number", "ed
                    "work_unit", "phone")
 
 
+_overrides = RuleOverride.__table__
+_OVERRIDES_OF_UNITS = (db.select(_overrides.c.unit_id, _overrides.c.key, _overrides.c.value)
+                       .where(_overrides.c.unit_id.in_(bindparam("unit_ids", expanding=True))))
+
+
 def rule_settings_for(unit_id: int) -> RuleSettings:
     """Defaults overridden by every unit from the root down to ``unit_id`` (the nearest wins)."""
     return settings_for_chain(DbOrgTree().load_chain(unit_id))
@@ -28,8 +33,7 @@ def rule_settings_for(unit_id: int) -> RuleSettings:
 
 def settings_for_chain(chain: list[OrgUnitRef]) -> RuleSettings:
     """The settings of ``chain[0]``, given its chain of units (nearest first)."""
-    rows = db.session.execute(db.select(RuleOverride.unit_id, RuleOverride.key, RuleOverride.value)
-                              .where(RuleOverride.unit_id.in_([u.id for u in chain])))
+    rows = db.session.execute(_OVERRIDES_OF_UNITS, {"unit_ids": [u.id for u in chain]})
     by_unit: dict[int, dict[str, Any]] = {}
     for row in rows:
         by_unit.setdefault(row.unit_id, {})[row.key] = row.value

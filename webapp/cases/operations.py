@@ -1,7 +1,8 @@
 """The only code that joins the engine and the database: start a case, complete, claim, reassign.
 
-Operations flush but never commit: the view (or API endpoint) commits once, so a refused guard or
-a stale version leaves nothing half-written.
+Operations write but never commit: the view (or API endpoint) commits once, so a refused guard or
+a stale version leaves nothing half-written. Every change of a case goes through ``CaseWrites``
+(writes.py): the case row under a version check, then the rows the change adds or updates.
 """
 
 from __future__ import annotations
@@ -10,10 +11,10 @@ import functools
 import secrets
 from typing import Any
 
-from sqlalchemy import or_, update
-from sqlalchemy.orm import joinedload
+from sqlalchemy import and_, bindparam, or_, update
 from sqlalchemy.orm.exc import StaleDataError
 
+from workflows.calendar import parse_date
 from workflows.engine import ReadyTask
 from workflows.errors import EngineError, NoResponsibleUnit, TaskNotReady
 from workflows.guards import Violation
@@ -24,12 +25,13 @@ from workflows.routing import LaneRule, intermediate_deliberators, resolve_unit
 from workflows.specs import Definition
 
 from .. import clock
-from ..audit import record_event
+from ..audit import chain_event
 from ..extensions import db
-from ..models import Case, LaneRuleRow, OrgUnit, Position, ProcessDefinition, Submission, User, WorkItem
+from ..models import Case, LaneRuleRow, Member, OrgUnit, Position, ProcessDefinition, Submission, User, WorkItem
 from ..orgtree import DbOrgTree
 from ..runtime import runtime
 from .context import member_from_start_form, settings_for_chain, step_context
+from .writes import CaseWrites
 
 
 class GuardFailed(Exception):
@@ -84,12 +86,14 @@ def start_case(definition_row: ProcessDefinition, unit: OrgUnit, data: dict[str,
         subject=subject,
     )
     db.session.add(case)
-    db.session.flush()
-    record_event(case, "start", actor, step_code=start.step_code, summary=start.label, data=data)
-    _save_submission(case, None, start.step_code, start.form_key, data, actor)
-    _apply_member_changes(case, procedure, start.form_key, data, variables, variables)
-    _after_engine_step(case, definition, workflow, [], chain, tree, settings, actor)
-    db.session.flush()
+    db.session.flush()  # the case row and its subject exist from here; the rest is a change of them
+    writes = CaseWrites(case)
+    with db.session.no_autoflush:
+        _record(writes, "start", actor, step_code=start.step_code, summary=start.label, data=data)
+        _save_submission(writes, None, start.step_code, start.form_key, data, actor)
+        _apply_member_changes(writes, procedure, start.form_key, data, variables, variables)
+        _after_engine_step(writes, definition, workflow, [], chain, tree, settings, actor)
+        writes.write()
     return case
 
 
@@ -109,19 +113,19 @@ def stale_means_already_handled(operation):
 @stale_means_already_handled
 def complete_work_item(item: WorkItem, data: dict[str, Any], actor: User) -> Case:
     """Complete a work item with the submitted form data; 409 (AlreadyHandled) when it is stale."""
-    case = _lock_case(item.case_id, with_open_items=True)
-    open_items = list(case.work_items)  # only the open ones: see _lock_case
-    item = next((i for i in open_items if i.id == item.id), None)  # as it is now, under the lock
-    if item is None or (item.assignee_id is not None and item.assignee_id != actor.id):
+    case, open_items = _lock_case_of(item)
+    now_open = next((i for i in open_items if i.id == item.id), None)  # as it is now, under the lock
+    if now_open is None or (now_open.assignee_id is not None and now_open.assignee_id != actor.id):
         raise AlreadyHandled()
-    with db.session.no_autoflush:  # one flush at the end, after every change is known
-        _complete(case, item, open_items, data, actor)
-    db.session.flush()
-    db.session.expire(case, ["work_items"])  # drop the open-only view; the next read loads them all
+    writes = CaseWrites(case)
+    with db.session.no_autoflush:  # written at the end, once every change is known
+        _complete(writes, item, [i for i in open_items if i.id != item.id], data, actor)
+        writes.write()
     return case
 
 
-def _complete(case: Case, item: WorkItem, open_items: list[WorkItem], data: dict[str, Any], actor: User) -> None:
+def _complete(writes: CaseWrites, item: WorkItem, other_open_items: list, data: dict[str, Any], actor: User) -> None:
+    case = writes.case
     rt = runtime()
     definition = rt.definition_of(case.definition_id)
     procedure = PROCEDURES[definition.process_id]
@@ -142,36 +146,38 @@ def _complete(case: Case, item: WorkItem, open_items: list[WorkItem], data: dict
         raise AlreadyHandled() from err
     except EngineError as err:
         raise CaseError(str(err)) from err
-    now = clock.now()
-    item.status, item.completed_at, item.completed_by_id = "completed", now, actor.id
-    item.assignee_id = item.assignee_id or actor.id
-    record_event(case, "complete", actor, step_code=item.step_code, summary=item.title, data=data)
-    _save_submission(case, item, item.step_code, item.form_key, data, actor)
-    _apply_member_changes(case, procedure, item.form_key, data, derived, {**case_variables, **derived})
-    _after_engine_step(case, definition, workflow, open_items, chain, tree, settings, actor)
+    # Unclaimed or claimed by the actor (complete_work_item checked): the actor is its assignee now.
+    writes.update(WorkItem, item.id, status="completed", completed_at=clock.now(), completed_by_id=actor.id,
+                  assignee_id=actor.id)
+    _record(writes, "complete", actor, step_code=item.step_code, summary=item.title, data=data)
+    _save_submission(writes, item, item.step_code, item.form_key, data, actor)
+    _apply_member_changes(writes, procedure, item.form_key, data, derived, {**case_variables, **derived})
+    _after_engine_step(writes, definition, workflow, other_open_items, chain, tree, settings, actor)
 
 
 @stale_means_already_handled
 def reroute_case(case: Case, actor: User) -> bool:
     """重新路由: after an admin fixed the tree or the lane registry, route the ready tasks of a case in
     error again; True when every ready task found its unit and the case runs on."""
-    case = _lock_case(case.id, with_open_items=True)
+    case = _lock_case(case.id)
     if case.status != "error":
         raise AlreadyHandled()
+    _version, open_items = _locked_open_items(case.id)
     rt = runtime()
     definition = rt.definition_of(case.definition_id)
     tree = DbOrgTree()
     chain = tree.load_chain(case.unit_id)
     workflow = rt.serializer.loads(case.state)
-    case.status, case.error_message, case.error_detail = "running", None, None
+    writes = CaseWrites(case)
     with db.session.no_autoflush:
-        _sync_work_items(case, definition, rt.engine.snapshot(definition, workflow), list(case.work_items),
+        case.status, case.error_message, case.error_detail = "running", None, None
+        _sync_work_items(writes, definition, rt.engine.snapshot(definition, workflow), open_items,
                          chain, tree, settings_for_chain(chain), actor)
-        if case.status == "running":
-            record_event(case, "reroute", actor, summary=case.current_step)
-    db.session.flush()
-    db.session.expire(case, ["work_items"])
-    return case.status == "running"
+        running = case.status == "running"
+        if running:
+            _record(writes, "reroute", actor, summary=case.current_step)
+        writes.write()
+    return running
 
 
 @stale_means_already_handled
@@ -184,8 +190,8 @@ def claim_work_item(item: WorkItem, actor: User) -> None:
     ).rowcount
     if claimed != 1:
         raise AlreadyHandled()
+    _record_alone(case, "claim", actor, step_code=item.step_code, summary=item.title)
     db.session.refresh(item)
-    record_event(case, "claim", actor, step_code=item.step_code, summary=item.title)
 
 
 def reassign_candidates(item: WorkItem) -> list[User]:
@@ -212,22 +218,48 @@ def reassign_work_item(item: WorkItem, assignee: User, actor: User) -> None:
     ).rowcount
     if moved != 1:
         raise AlreadyHandled()
+    _record_alone(case, "reassign", actor, step_code=item.step_code, summary=item.title,
+                  data={"from": previous, "to": assignee.display_name, "to_user_id": assignee.id})
     db.session.refresh(item)
-    record_event(case, "reassign", actor, step_code=item.step_code, summary=item.title,
-                 data={"from": previous, "to": assignee.display_name, "to_user_id": assignee.id})
 
 
-def _lock_case(case_id: int, with_open_items: bool = False) -> Case:
-    """The case, fresh and locked: a row lock on PostgreSQL; on SQLite the version counter
-    (compare-and-swap at flush) decides. ``with_open_items`` loads ``case.work_items`` filtered to
-    the open ones in the same query (what a completion changes); the commit expires that view."""
-    options = [joinedload(Case.subject)]
-    if with_open_items:
-        options.append(joinedload(Case.work_items.and_(WorkItem.status == "open")))
+def _lock_case(case_id: int) -> Case:
+    """The case, read again and locked: a row lock on PostgreSQL; on SQLite the version check of
+    ``CaseWrites.write`` decides."""
     return db.session.execute(
-        db.select(Case).where(Case.id == case_id).with_for_update(of=Case)
-        .options(*options).execution_options(populate_existing=True)
-    ).unique().scalar_one()
+        db.select(Case).where(Case.id == case_id).with_for_update(of=Case).execution_options(populate_existing=True)
+    ).scalar_one()
+
+
+# Statements of the completion path are built once, on the tables (plain rows, no ORM step).
+_cases, _items, _lanes = Case.__table__, WorkItem.__table__, LaneRuleRow.__table__
+_OPEN_ITEMS_LOCKED = (
+    db.select(_cases.c.version, _items.c.id, _items.c.task_id, _items.c.assignee_id)
+    .select_from(_cases.outerjoin(_items, and_(_items.c.case_id == _cases.c.id, _items.c.status == "open")))
+    .where(_cases.c.id == bindparam("case_id")).order_by(_items.c.id).with_for_update(of=_cases)
+)
+_LANE_RULES = db.select(_lanes.c.key, _lanes.c.label, _lanes.c.selector, _lanes.c.positions)
+_LANE_RULES_NAMED = _LANE_RULES.where(_lanes.c.key.in_(bindparam("keys", expanding=True)))
+
+
+def _locked_open_items(case_id: int) -> tuple[int, list]:
+    """The case's version, locked (as ``_lock_case``), and its open work items as plain rows."""
+    rows = db.session.execute(_OPEN_ITEMS_LOCKED, {"case_id": case_id}).all()
+    return rows[0].version, [row for row in rows if row.id is not None]
+
+
+def _lock_case_of(item: WorkItem) -> tuple[Case, list]:
+    """The case of ``item``, locked, and its open work items as they are now.
+
+    The case was read with the item moments ago (by the view): when its version is still the one
+    locked now, nothing changed since, because every change of a case's work items also changes
+    the case row (its audit chain head at least), so that read is used as it is. Otherwise the
+    case is read again."""
+    case = item.case
+    version, open_items = _locked_open_items(case.id)
+    if version != case.version:
+        case = _lock_case(case.id)
+    return case, open_items
 
 
 def _routing_facts(chain: list[OrgUnitRef]) -> dict[str, Any]:
@@ -235,9 +267,10 @@ def _routing_facts(chain: list[OrgUnitRef]) -> dict[str, Any]:
     return {"deliberating_units": [u.id for u in intermediate_deliberators(chain)]}
 
 
-def _after_engine_step(case: Case, definition: Definition, workflow, open_items: list[WorkItem],
+def _after_engine_step(writes: CaseWrites, definition: Definition, workflow, open_items: list,
                        chain: list[OrgUnitRef], tree: DbOrgTree, settings, actor) -> None:
     """Persist the engine state and project the ready user tasks into work items."""
+    case = writes.case
     rt = runtime()
     snapshot = rt.engine.snapshot(definition, workflow)
     case.state = rt.serializer.dumps(workflow)
@@ -252,18 +285,20 @@ def _after_engine_step(case: Case, definition: Definition, workflow, open_items:
         case.status = PROCEDURES[definition.process_id].END_STATUS.get(case.outcome, "completed")
         case.current_step, case.finished_at = None, clock.now()
         end = definition.steps.get(case.outcome)
-        record_event(case, "finish", None, step_code=case.outcome, summary=end.label if end else case.outcome)
-    _sync_work_items(case, definition, snapshot, open_items, chain, tree, settings, actor)
+        _record(writes, "finish", None, step_code=case.outcome, summary=end.label if end else case.outcome)
+    _sync_work_items(writes, definition, snapshot, open_items, chain, tree, settings, actor)
 
 
-def _sync_work_items(case, definition, snapshot, open_items, chain, tree, settings, actor) -> None:
-    """Close the items whose task is no longer ready; open one, routed, for each newly ready task."""
+def _sync_work_items(writes: CaseWrites, definition, snapshot, open_items, chain, tree, settings, actor) -> None:
+    """Close the open items (``id``, ``task_id``) whose task is no longer ready; open one, routed, for
+    each newly ready task."""
+    case = writes.case
     ready_ids = {t.task_id for t in snapshot.ready}
     for item in open_items:
-        if item.is_open and item.task_id not in ready_ids:
-            item.status = "cancelled"
+        if item.task_id not in ready_ids:
+            writes.update(WorkItem, item.id, status="cancelled")
     known = {item.task_id for item in open_items}
-    lane_rules = lane_registry()
+    lane_rules = lane_registry({t.step.lane for t in snapshot.ready if t.task_id not in known})
     procedure = PROCEDURES[definition.process_id]
     today = clock.today()
     for task in snapshot.ready:
@@ -275,12 +310,12 @@ def _sync_work_items(case, definition, snapshot, open_items, chain, tree, settin
                 raise NoResponsibleUnit(task.step.lane or "", chain[0].name, "—")
             unit = resolve_unit(rule, tree, case.unit_id, snapshot.variables, task.variables)
         except NoResponsibleUnit as err:
-            _put_in_error(case, task, err, actor)
+            _put_in_error(writes, task, err, actor)
             continue
         deadline = task.step.deadline
         due = procedure.due_dates(deadline, today, snapshot.variables, settings) if deadline else None
         due_on, hard_due_on, remind_on = due or (None, None, None)
-        db.session.add(WorkItem(
+        writes.add(WorkItem(
             case_id=case.id, top_org_id=case.top_org_id, task_id=task.task_id, step_code=task.step_code,
             title=task.step.label, lane=rule.key, form_key=task.step.form_key, stage=task.step.stage,
             unit_id=unit.id, positions=WorkItem.encode_positions(rule.positions), status="open",
@@ -288,10 +323,14 @@ def _sync_work_items(case, definition, snapshot, open_items, chain, tree, settin
         ))
 
 
-def lane_registry() -> dict[str, LaneRule]:
-    """The lane registry as stored (admins edit it), read as plain rows."""
-    rows = db.session.execute(
-        db.select(LaneRuleRow.key, LaneRuleRow.label, LaneRuleRow.selector, LaneRuleRow.positions))
+def lane_registry(keys: set[str] | None = None) -> dict[str, LaneRule]:
+    """The lane registry as stored (admins edit it), read as plain rows; only ``keys`` if given."""
+    if keys is None:
+        rows = db.session.execute(_LANE_RULES)
+    elif keys:
+        rows = db.session.execute(_LANE_RULES_NAMED, {"keys": list(keys)})
+    else:
+        return {}
     return {row.key: LaneRule(row.key, row.label, row.selector, tuple(row.positions)) for row in rows}
 
 
@@ -299,31 +338,45 @@ ROUTING_ERROR = N_("环节「%(step)s」的泳道 %(lane)s（%(selector)s）在�
                    "请管理员检查组织架构或泳道配置后重新路由。")
 
 
-def _put_in_error(case: Case, task: ReadyTask, err: NoResponsibleUnit, actor) -> None:
+def _put_in_error(writes: CaseWrites, task: ReadyTask, err: NoResponsibleUnit, actor) -> None:
     # Never a lost task: the engine state keeps the ready task; the case waits for an admin.
+    case = writes.case
     case.status = "error"
     case.error_detail = {"step": task.step.label, "lane": err.lane, "selector": err.selector, "unit": err.unit_name}
     case.error_message = ROUTING_ERROR % case.error_detail
-    record_event(case, "error", actor, step_code=task.step_code, summary=case.error_message)
+    _record(writes, "error", actor, step_code=task.step_code, summary=case.error_message)
 
 
-def _save_submission(case, item, step_code, form_key, data, actor) -> None:
-    db.session.add(Submission(
-        case=case, case_id=case.id, work_item_id=item.id if item else None, step_code=step_code, form_key=form_key,
+def _record(writes: CaseWrites, kind: str, actor: User | None, **details) -> None:
+    """An event of the case's record (全程纪实), written with the change it records."""
+    writes.add(chain_event(writes.case, kind, actor, **details))
+
+
+def _record_alone(case: Case, kind: str, actor: User, **details) -> None:
+    """An event that is the whole change of the case (a claim, a hand-over)."""
+    writes = CaseWrites(case)
+    with db.session.no_autoflush:
+        _record(writes, kind, actor, **details)
+        writes.write()
+
+
+def _save_submission(writes: CaseWrites, item, step_code, form_key, data, actor) -> None:
+    writes.add(Submission(
+        case_id=writes.case.id, work_item_id=item.id if item else None, step_code=step_code, form_key=form_key,
         data=data, submitted_by_id=actor.id, submitted_at=clock.now(),
     ))
 
 
-def _apply_member_changes(case, procedure, form_key, data, derived, case_variables) -> None:
-    if case.subject is None:
+def _apply_member_changes(writes: CaseWrites, procedure, form_key, data, derived, case_variables) -> None:
+    """What the step changes in the subject's member record (the applicant's stage and dates)."""
+    subject_id = writes.case.subject_member_id
+    if subject_id is None:
         return
-    from workflows.calendar import parse_date
-
     changes = procedure.member_changes(form_key, data, derived, case_variables)
-    for field, value in changes.items():
-        if field != "stage" and isinstance(value, str):
-            value = parse_date(value)
-        setattr(case.subject, field, value)
+    values = {field: parse_date(value) if field != "stage" and isinstance(value, str) else value
+              for field, value in changes.items()}
+    if values:
+        writes.update(Member, subject_id, **values)
 
 
 def _business_key(process_key: str) -> str:

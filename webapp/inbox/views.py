@@ -7,7 +7,7 @@ from functools import partial
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import and_, func
+from sqlalchemy import and_, bindparam, func
 from sqlalchemy.orm import joinedload, selectinload
 
 from .. import clock, permissions
@@ -97,8 +97,11 @@ def reassign(item_id: int):
 # ---------- helpers: queries and small decisions, kept out of the views ----------
 
 
+_ITEM_WITH_CASE = db.select(WorkItem).options(joinedload(WorkItem.case)).where(WorkItem.id == bindparam("item_id"))
+
+
 def _load_item(item_id: int) -> WorkItem:
-    item = db.session.get(WorkItem, item_id, options=[joinedload(WorkItem.case).joinedload(Case.unit)])
+    item = db.session.execute(_ITEM_WITH_CASE, {"item_id": item_id}).scalar_one_or_none()
     if item is None:
         abort(404)
     return item
@@ -106,6 +109,7 @@ def _load_item(item_id: int) -> WorkItem:
 
 def _submit(item: WorkItem, form):
     """Complete the item and commit; None when a rule refused the data (the errors are on the form)."""
+    step = definition_label(item.title)  # read now: the commit expires the item
     try:
         operations.complete_work_item(item, formkit.submitted_data(form), current_user)
         db.session.commit()
@@ -120,7 +124,7 @@ def _submit(item: WorkItem, form):
         db.session.rollback()
         flash(_("办件无法继续流转：%(error)s", error=str(err)), "error")
         return redirect(url_for("cases.show", case_id=item.case_id))
-    flash(_("已提交：%(step)s", step=definition_label(item.title)), "success")
+    flash(_("已提交：%(step)s", step=step), "success")
     return redirect(url_for("inbox.index"))
 
 
