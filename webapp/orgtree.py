@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sqlalchemy import select, text
 
 from workflows.org import OrgUnitRef
@@ -31,24 +33,37 @@ def _ref(row) -> OrgUnitRef:
     return OrgUnitRef(row.id, row.name, row.kind, row.parent_id, bool(row.can_approve_admission))
 
 
-class DbOrgTree:
-    """OrgTree backed by the org_units table; one operation reads a unit's chain in two queries."""
+def read_chain(unit_id: int) -> tuple[list[OrgUnitRef], dict[int, list[OrgUnitRef]]]:
+    """The unit and its active ancestors, nearest first, and the departments attached to each, in one query."""
+    rows = db.session.execute(CHAIN_QUERY, {"unit_id": unit_id}).all()
+    chain = [_ref(row) for row in sorted((row for row in rows if row.depth >= 0), key=lambda row: row.depth)]
+    departments: dict[int, list[OrgUnitRef]] = {unit.id: [] for unit in chain}
+    for row in rows:
+        if row.depth < 0:
+            departments[row.parent_id].append(_ref(row))
+    return chain, departments
 
-    def __init__(self):
+
+ChainSource = Callable[[int], tuple[list[OrgUnitRef], dict[int, list[OrgUnitRef]]]]
+
+
+class DbOrgTree:
+    """OrgTree backed by the org_units table, for one operation.
+
+    Chains come from ``chain_source`` (the per-process configuration cache, webapp/orgcache.py,
+    or ``read_chain``); units outside them are read when routing asks for them."""
+
+    def __init__(self, chain_source: ChainSource = read_chain):
+        self._chain_source = chain_source
         self._units: dict[int, OrgUnitRef | None] = {}
         self._departments: dict[int, list[OrgUnitRef]] = {}
 
     def load_chain(self, unit_id: int) -> list[OrgUnitRef]:
         """The unit and its active ancestors, nearest first, with the departments attached to them."""
-        rows = db.session.execute(CHAIN_QUERY, {"unit_id": unit_id}).all()
-        chain = sorted((row for row in rows if row.depth >= 0), key=lambda row: row.depth)
-        for row in chain:
-            self._units[row.id] = _ref(row)
-            self._departments.setdefault(row.id, [])
-        for row in rows:
-            if row.depth < 0:
-                self._departments[row.parent_id].append(_ref(row))
-        return [self._units[row.id] for row in chain]
+        chain, departments = self._chain_source(unit_id)
+        self._units.update((unit.id, unit) for unit in chain)
+        self._departments.update(departments)
+        return chain
 
     def _prefetch_departments(self, unit_ids: list[int]) -> None:
         rows = db.session.execute(select(*_COLUMNS).where(

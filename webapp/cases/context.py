@@ -4,40 +4,26 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import bindparam, func
+from sqlalchemy import func
 
 from workflows.calendar import parse_date
 from workflows.guards import MemberFacts, StepContext
-from workflows.org import OrgUnitRef
 from workflows.settings import RuleSettings
 
 from .. import clock
 from ..extensions import db
-from ..models import Member, OrgUnit, RuleOverride
-from ..orgtree import DbOrgTree
+from ..models import Member, OrgUnit
+from ..orgcache import current_config
 
 # Columns of Member a start form may fill for a new subject (RULES.md §3.2, R01 "person").
 SUBJECT_COLUMNS = ("name", "gender", "ethnicity", "birth_date", "id_number", "education", "occupation",
                    "work_unit", "phone")
 
 
-_overrides = RuleOverride.__table__
-_OVERRIDES_OF_UNITS = (db.select(_overrides.c.unit_id, _overrides.c.key, _overrides.c.value)
-                       .where(_overrides.c.unit_id.in_(bindparam("unit_ids", expanding=True))))
-
-
 def rule_settings_for(unit_id: int) -> RuleSettings:
     """Defaults overridden by every unit from the root down to ``unit_id`` (the nearest wins)."""
-    return settings_for_chain(DbOrgTree().load_chain(unit_id))
-
-
-def settings_for_chain(chain: list[OrgUnitRef]) -> RuleSettings:
-    """The settings of ``chain[0]``, given its chain of units (nearest first)."""
-    rows = db.session.execute(_OVERRIDES_OF_UNITS, {"unit_ids": [u.id for u in chain]})
-    by_unit: dict[int, dict[str, Any]] = {}
-    for row in rows:
-        by_unit.setdefault(row.unit_id, {})[row.key] = row.value
-    return RuleSettings.resolve([by_unit.get(u.id, {}) for u in reversed(chain)])
+    config = current_config()
+    return config.settings(config.tree().load_chain(unit_id))
 
 
 def voting_member_count(unit_id: int) -> int:

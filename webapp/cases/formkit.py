@@ -21,7 +21,7 @@ from ..extensions import db
 from ..forms import FORMS, engine_input
 from ..models import Member, OrgUnit, Position
 from ..models.member import STAGES
-from ..orgtree import DbOrgTree
+from ..orgcache import current_config
 
 PICKABLE_STAGES = ("full_member", "probationary_member")
 COMMITTEE_ROLES = ("secretary", "deputy_secretary", "committee_member", "organizer", "org_member")
@@ -45,7 +45,7 @@ def branch_members(unit_id: int) -> list[SelectChoice]:
 
 def approving_committee_members(unit_id: int) -> list[SelectChoice]:
     """党委委员 and 组织员 of the case's approving committee (细则第二十三条: the pre-approval talk)."""
-    committee = approving_committee(chain_of(DbOrgTree(), unit_id))
+    committee = approving_committee(chain_of(current_config().tree(), unit_id))
     if committee is None:
         return []
     positions = db.session.scalars(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import secrets
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import and_, bindparam, or_, update
@@ -21,16 +22,18 @@ from workflows.guards import Violation
 from workflows.i18n import N_
 from workflows.org import OrgUnitRef
 from workflows.procedures import PROCEDURES
-from workflows.routing import LaneRule, intermediate_deliberators, resolve_unit
+from workflows.routing import intermediate_deliberators, resolve_unit
+from workflows.settings import RuleSettings
 from workflows.specs import Definition
 
 from .. import clock
 from ..audit import chain_event
 from ..extensions import db
-from ..models import Case, LaneRuleRow, Member, OrgUnit, Position, ProcessDefinition, Submission, User, WorkItem
+from ..models import Case, Member, OrgUnit, Position, ProcessDefinition, Submission, User, WorkItem
+from ..orgcache import OrgConfig, current_config
 from ..orgtree import DbOrgTree
 from ..runtime import runtime
-from .context import member_from_start_form, settings_for_chain, step_context
+from .context import member_from_start_form, step_context
 from .writes import CaseWrites
 
 
@@ -62,16 +65,14 @@ def start_case(definition_row: ProcessDefinition, unit: OrgUnit, data: dict[str,
     rt = runtime()
     definition = rt.definition(definition_row)
     procedure = PROCEDURES[definition.process_id]
-    tree = DbOrgTree()
-    chain = tree.load_chain(unit.id)
-    settings = settings_for_chain(chain)
+    org = _org_around(unit.id)
     start = definition.start_step
-    ctx = step_context(procedure, unit.id, data, {}, settings)
+    ctx = step_context(procedure, unit.id, data, {}, org.settings)
     violations = procedure.check(start.form_key, data, ctx)
     if violations:
         raise GuardFailed(violations)
 
-    variables = {**procedure.derive(start.form_key, data, ctx), **_routing_facts(chain)}
+    variables = {**procedure.derive(start.form_key, data, ctx), **_routing_facts(org.chain)}
     subject = member_from_start_form(procedure, unit, data)
     try:
         workflow = rt.engine.start(definition, variables)
@@ -92,7 +93,7 @@ def start_case(definition_row: ProcessDefinition, unit: OrgUnit, data: dict[str,
         _record(writes, "start", actor, step_code=start.step_code, summary=start.label, data=data)
         _save_submission(writes, None, start.step_code, start.form_key, data, actor)
         _apply_member_changes(writes, procedure, start.form_key, data, variables, variables)
-        _after_engine_step(writes, definition, workflow, [], chain, tree, settings, actor)
+        _after_engine_step(writes, definition, workflow, [], org, actor)
         writes.write()
     return case
 
@@ -129,19 +130,17 @@ def _complete(writes: CaseWrites, item: WorkItem, other_open_items: list, data: 
     rt = runtime()
     definition = rt.definition_of(case.definition_id)
     procedure = PROCEDURES[definition.process_id]
-    tree = DbOrgTree()
-    chain = tree.load_chain(case.unit_id)
-    settings = settings_for_chain(chain)
+    org = _org_around(case.unit_id)
     workflow = rt.serializer.loads(case.state)
     case_variables = rt.engine.case_data(workflow)
-    ctx = step_context(procedure, case.unit_id, data, case_variables, settings)
+    ctx = step_context(procedure, case.unit_id, data, case_variables, org.settings)
     violations = procedure.check(item.form_key, data, ctx)
     if violations:
         raise GuardFailed(violations)
 
     derived = procedure.derive(item.form_key, data, ctx)
     try:
-        rt.engine.complete(workflow, item.task_id, {**derived, **_routing_facts(chain)})
+        rt.engine.complete(workflow, item.task_id, {**derived, **_routing_facts(org.chain)})
     except TaskNotReady as err:
         raise AlreadyHandled() from err
     except EngineError as err:
@@ -152,7 +151,7 @@ def _complete(writes: CaseWrites, item: WorkItem, other_open_items: list, data: 
     _record(writes, "complete", actor, step_code=item.step_code, summary=item.title, data=data)
     _save_submission(writes, item, item.step_code, item.form_key, data, actor)
     _apply_member_changes(writes, procedure, item.form_key, data, derived, {**case_variables, **derived})
-    _after_engine_step(writes, definition, workflow, other_open_items, chain, tree, settings, actor)
+    _after_engine_step(writes, definition, workflow, other_open_items, org, actor)
 
 
 @stale_means_already_handled
@@ -165,14 +164,12 @@ def reroute_case(case: Case, actor: User) -> bool:
     _version, open_items = _locked_open_items(case.id)
     rt = runtime()
     definition = rt.definition_of(case.definition_id)
-    tree = DbOrgTree()
-    chain = tree.load_chain(case.unit_id)
+    org = _org_around(case.unit_id)
     workflow = rt.serializer.loads(case.state)
     writes = CaseWrites(case)
     with db.session.no_autoflush:
         case.status, case.error_message, case.error_detail = "running", None, None
-        _sync_work_items(writes, definition, rt.engine.snapshot(definition, workflow), open_items,
-                         chain, tree, settings_for_chain(chain), actor)
+        _sync_work_items(writes, definition, rt.engine.snapshot(definition, workflow), open_items, org, actor)
         running = case.status == "running"
         if running:
             _record(writes, "reroute", actor, summary=case.current_step)
@@ -232,14 +229,12 @@ def _lock_case(case_id: int) -> Case:
 
 
 # Statements of the completion path are built once, on the tables (plain rows, no ORM step).
-_cases, _items, _lanes = Case.__table__, WorkItem.__table__, LaneRuleRow.__table__
+_cases, _items = Case.__table__, WorkItem.__table__
 _OPEN_ITEMS_LOCKED = (
     db.select(_cases.c.version, _items.c.id, _items.c.task_id, _items.c.assignee_id)
     .select_from(_cases.outerjoin(_items, and_(_items.c.case_id == _cases.c.id, _items.c.status == "open")))
     .where(_cases.c.id == bindparam("case_id")).order_by(_items.c.id).with_for_update(of=_cases)
 )
-_LANE_RULES = db.select(_lanes.c.key, _lanes.c.label, _lanes.c.selector, _lanes.c.positions)
-_LANE_RULES_NAMED = _LANE_RULES.where(_lanes.c.key.in_(bindparam("keys", expanding=True)))
 
 
 def _locked_open_items(case_id: int) -> tuple[int, list]:
@@ -262,13 +257,30 @@ def _lock_case_of(item: WorkItem) -> tuple[Case, list]:
     return case, open_items
 
 
+@dataclass(frozen=True)
+class _Org:
+    """What an operation knows of the organisation around its case's unit."""
+
+    config: OrgConfig
+    tree: DbOrgTree
+    chain: list[OrgUnitRef]
+    settings: RuleSettings
+
+
+def _org_around(unit_id: int) -> _Org:
+    config = current_config()
+    tree = config.tree()
+    chain = tree.load_chain(unit_id)
+    return _Org(config, tree, chain, config.settings(chain))
+
+
 def _routing_facts(chain: list[OrgUnitRef]) -> dict[str, Any]:
     """Facts of the organisation tree the definition's gateways and multi-instance steps read."""
     return {"deliberating_units": [u.id for u in intermediate_deliberators(chain)]}
 
 
-def _after_engine_step(writes: CaseWrites, definition: Definition, workflow, open_items: list,
-                       chain: list[OrgUnitRef], tree: DbOrgTree, settings, actor) -> None:
+def _after_engine_step(writes: CaseWrites, definition: Definition, workflow, open_items: list, org: _Org,
+                       actor) -> None:
     """Persist the engine state and project the ready user tasks into work items."""
     case = writes.case
     rt = runtime()
@@ -286,10 +298,10 @@ def _after_engine_step(writes: CaseWrites, definition: Definition, workflow, ope
         case.current_step, case.finished_at = None, clock.now()
         end = definition.steps.get(case.outcome)
         _record(writes, "finish", None, step_code=case.outcome, summary=end.label if end else case.outcome)
-    _sync_work_items(writes, definition, snapshot, open_items, chain, tree, settings, actor)
+    _sync_work_items(writes, definition, snapshot, open_items, org, actor)
 
 
-def _sync_work_items(writes: CaseWrites, definition, snapshot, open_items, chain, tree, settings, actor) -> None:
+def _sync_work_items(writes: CaseWrites, definition, snapshot, open_items, org: _Org, actor) -> None:
     """Close the open items (``id``, ``task_id``) whose task is no longer ready; open one, routed, for
     each newly ready task."""
     case = writes.case
@@ -298,7 +310,7 @@ def _sync_work_items(writes: CaseWrites, definition, snapshot, open_items, chain
         if item.task_id not in ready_ids:
             writes.update(WorkItem, item.id, status="cancelled")
     known = {item.task_id for item in open_items}
-    lane_rules = lane_registry({t.step.lane for t in snapshot.ready if t.task_id not in known})
+    lane_rules = org.config.lanes()
     procedure = PROCEDURES[definition.process_id]
     today = clock.today()
     for task in snapshot.ready:
@@ -307,13 +319,13 @@ def _sync_work_items(writes: CaseWrites, definition, snapshot, open_items, chain
         rule = lane_rules.get(task.step.lane)
         try:
             if rule is None:
-                raise NoResponsibleUnit(task.step.lane or "", chain[0].name, "—")
-            unit = resolve_unit(rule, tree, case.unit_id, snapshot.variables, task.variables)
+                raise NoResponsibleUnit(task.step.lane or "", org.chain[0].name, "—")
+            unit = resolve_unit(rule, org.tree, case.unit_id, snapshot.variables, task.variables)
         except NoResponsibleUnit as err:
             _put_in_error(writes, task, err, actor)
             continue
         deadline = task.step.deadline
-        due = procedure.due_dates(deadline, today, snapshot.variables, settings) if deadline else None
+        due = procedure.due_dates(deadline, today, snapshot.variables, org.settings) if deadline else None
         due_on, hard_due_on, remind_on = due or (None, None, None)
         writes.add(WorkItem(
             case_id=case.id, top_org_id=case.top_org_id, task_id=task.task_id, step_code=task.step_code,
@@ -321,17 +333,6 @@ def _sync_work_items(writes: CaseWrites, definition, snapshot, open_items, chain
             unit_id=unit.id, positions=WorkItem.encode_positions(rule.positions), status="open",
             due_on=due_on, hard_due_on=hard_due_on, remind_on=remind_on, opened_at=clock.now(),
         ))
-
-
-def lane_registry(keys: set[str] | None = None) -> dict[str, LaneRule]:
-    """The lane registry as stored (admins edit it), read as plain rows; only ``keys`` if given."""
-    if keys is None:
-        rows = db.session.execute(_LANE_RULES)
-    elif keys:
-        rows = db.session.execute(_LANE_RULES_NAMED, {"keys": list(keys)})
-    else:
-        return {}
-    return {row.key: LaneRule(row.key, row.label, row.selector, tuple(row.positions)) for row in rows}
 
 
 ROUTING_ERROR = N_("环节「%(step)s」的泳道 %(lane)s（%(selector)s）在组织架构中找不到办理单位（办件单位：%(unit)s）。"

@@ -4,11 +4,11 @@ from .admin import AdminEvent
 from .audit import AuditEvent
 from .case import Case, Submission, WorkItem
 from .member import Member
-from .org import OrgUnit, Position
+from .org import ConfigRevision, OrgUnit, Position
 from .process import LaneRuleRow, ProcessDefinition, RuleOverride
 from .user import User
 
 __all__ = [
-    "AdminEvent", "AuditEvent", "Case", "LaneRuleRow", "Member", "OrgUnit", "Position", "ProcessDefinition",
-    "RuleOverride", "Submission", "User", "WorkItem",
+    "AdminEvent", "AuditEvent", "Case", "ConfigRevision", "LaneRuleRow", "Member", "OrgUnit", "Position",
+    "ProcessDefinition", "RuleOverride", "Submission", "User", "WorkItem",
 ]

@@ -65,3 +65,12 @@ class Position(db.Model):
 
     def is_active_on(self, day: date) -> bool:
         return self.started_on <= day and (self.ended_on is None or day <= self.ended_on)
+
+
+class ConfigRevision(db.Model):
+    """A token that changes with every committed change of a part of the configuration (webapp/orgcache.py)."""
+
+    __tablename__ = "config_revisions"
+
+    key: Mapped[str] = mapped_column(String(32), primary_key=True)
+    token: Mapped[str] = mapped_column(String(32))
