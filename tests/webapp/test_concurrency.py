@@ -96,3 +96,25 @@ def case_events(case_id):
     from webapp.models import AuditEvent
 
     return db.session.scalars(db.select(AuditEvent).filter_by(case_id=case_id).order_by(AuditEvent.seq)).all()
+
+
+def test_a_case_changed_since_its_item_was_read_is_read_again_not_refused(app, demo):
+    """The page read the item and its case; before the form came back, a colleague's request changed
+    the case (here: the officer's own claim from another tab). The completion reads the case again
+    and goes through, since nothing it depends on was taken."""
+    case_id = start_recruitment(app, demo)
+    with app.app_context():
+        (item,) = db.session.get(Case, case_id).work_items
+        actor = demo.user("branch1_secretary")
+        version_read = item.case.version
+        with app.app_context():  # another request, with its own session
+            operations.claim_work_item(db.session.get(WorkItem, item.id), db.session.get(User, actor.id))
+            db.session.commit()
+        operations.complete_work_item(item, talk_data(app, demo), actor)
+        db.session.commit()
+
+        case = db.session.get(Case, case_id)
+        assert case.version > version_read + 1
+        assert [(i.step_code, i.status) for i in case.work_items] == [
+            ("R02_initial_talk", "completed"), ("R03_designate_activist", "open")]
+        assert [e.kind for e in case_events(case_id)] == ["start", "claim", "complete"]

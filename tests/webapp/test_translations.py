@@ -121,9 +121,17 @@ def app_config(app_config, tmp_path):
     # Flask-Babel caches the loaded catalogues by locale in one Domain for the whole process, not per
     # app: without this, a test of another module that rendered English first (from a messages.mo
     # compiled before the .po changed) decides which catalogue these tests read.
-    babel.domain_instance.cache.clear()
+    _forget_loaded_catalogues()
     yield {**app_config, "BABEL_TRANSLATION_DIRECTORIES": str(tmp_path / "translations")}
-    babel.domain_instance.cache.clear()
+    _forget_loaded_catalogues()
+
+
+def _forget_loaded_catalogues() -> None:
+    try:
+        domain = babel.domain_instance
+    except RuntimeError:  # no app has set up Flask-Babel in this process yet: nothing is loaded
+        return
+    domain.cache.clear()
 
 
 def test_the_pages_are_chinese_by_default_and_english_after_the_switch(client, demo, login):

@@ -8,18 +8,18 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import gettext
+from sqlalchemy.orm import joinedload
 from werkzeug.datastructures import MultiDict
 from wtforms.fields.choices import SelectChoice
 
 from workflows.guards import Violation
-from workflows.org import chain_of
 from workflows.procedures import PROCEDURES
 from workflows.routing import approving_committee
 
 from .. import clock
 from ..extensions import db
 from ..forms import FORMS, engine_input
-from ..models import Member, OrgUnit, Position
+from ..models import Member, OrgUnit, Position, User
 from ..models.member import STAGES
 from ..orgcache import current_config
 
@@ -27,29 +27,27 @@ PICKABLE_STAGES = ("full_member", "probationary_member")
 COMMITTEE_ROLES = ("secretary", "deputy_secretary", "committee_member", "organizer", "org_member")
 
 
-def _member_label(member: Member) -> str:
-    standing = gettext(STAGES[member.stage])
-    if not member.in_good_standing:
-        standing = gettext("%(stage)s，受处分，无表决权", stage=standing)
-    return gettext("%(name)s（%(detail)s）", name=member.name, detail=standing)
-
-
 def branch_members(unit_id: int) -> list[SelectChoice]:
     """Members of the branch to pick from (name and standing), full members first."""
-    members = db.session.scalars(
-        db.select(Member).where(Member.unit_id == unit_id, Member.stage.in_(PICKABLE_STAGES))
-        .order_by(Member.stage, Member.name)
+    rows = db.session.execute(
+        db.select(Member.id, Member.name, Member.stage, Member.in_good_standing)
+        .where(Member.unit_id == unit_id, Member.stage.in_(PICKABLE_STAGES)).order_by(Member.stage, Member.name)
     ).all()
-    return [SelectChoice(m.id, _member_label(m)) for m in members]
+    # Each wording translated once per list, not once per member.
+    label, sanctioned = gettext("%(name)s（%(detail)s）"), gettext("%(stage)s，受处分，无表决权")
+    stages = {stage: gettext(STAGES[stage]) for stage in PICKABLE_STAGES}
+    return [SelectChoice(row.id, label % {"name": row.name, "detail": stages[row.stage] if row.in_good_standing
+                                          else sanctioned % {"stage": stages[row.stage]}}) for row in rows]
 
 
 def approving_committee_members(unit_id: int) -> list[SelectChoice]:
     """党委委员 and 组织员 of the case's approving committee (细则第二十三条: the pre-approval talk)."""
-    committee = approving_committee(chain_of(current_config().tree(), unit_id))
+    committee = approving_committee(current_config().tree().load_chain(unit_id))
     if committee is None:
         return []
     positions = db.session.scalars(
         db.select(Position).where(Position.unit_id == committee.id, Position.role.in_(COMMITTEE_ROLES))
+        .options(joinedload(Position.user).joinedload(User.member))
     ).all()
     members = {p.user.member for p in positions if p.is_active_on(clock.today()) and p.user.member}
     return [SelectChoice(m.id, gettext("%(name)s（%(detail)s）", name=m.name, detail=committee.name))

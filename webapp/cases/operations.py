@@ -132,7 +132,9 @@ def _complete(writes: CaseWrites, item: WorkItem, other_open_items: list, data: 
     procedure = PROCEDURES[definition.process_id]
     org = _org_around(case.unit_id)
     workflow = rt.serializer.loads(case.state)
-    case_variables = rt.engine.case_data(workflow)
+    # The engine's variables as of the last step: written with the state, in the same statement,
+    # so they are what rt.engine.case_data(workflow) would compute again.
+    case_variables = dict(case.variables)
     ctx = step_context(procedure, case.unit_id, data, case_variables, org.settings)
     violations = procedure.check(item.form_key, data, ctx)
     if violations:

@@ -64,7 +64,8 @@ class CaseWrites:
     def _expire_written(self) -> None:
         db.session.expire(self.case)
         for model, row_id, _values in self._updates:
-            loaded = db.session.identity_map.get(db.session.identity_key(model, row_id))
+            # An identity key is (class, primary key tuple, identity token); ours have no token.
+            loaded = db.session.identity_map.get((model, (row_id,), None))
             if loaded is not None:
                 db.session.expire(loaded)
         self._inserts.clear()
