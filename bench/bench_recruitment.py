@@ -1,7 +1,8 @@
 """Benchmark: the 25-step recruitment on SQLite, over HTTP and as the raw engine step, in one run.
 
 Prints the median (and 90th percentile) time of
-- starting a case over HTTP (POST /cases/new through the Flask test client),
+- starting a case over HTTP (POST /cases/new through the Flask test client, logged in, with the
+  CSRF token a page gives, as a browser posts it),
 - completing a work item over HTTP (POST /inbox/<id>),
 - the raw engine step of the same definition (load state, complete, run engine steps, save state:
   no web, no database), taken right after each HTTP step on a twin case so that both see the same
@@ -14,6 +15,7 @@ and the ratios of the HTTP figures to the raw step measured in this run.
 from __future__ import annotations
 
 import argparse
+import re
 import statistics
 import tempfile
 import time
@@ -50,8 +52,8 @@ class BenchClock:
 
 
 def build_app(folder: Path):
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/bench.sqlite", "WTF_CSRF_ENABLED": False,
-                      "SECRET_KEY": "bench"})
+    # As in production: CSRF protection on, SQLite as configured by default.
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/bench.sqlite", "SECRET_KEY": "bench"})
     with app.app_context():
         db.create_all()
         load_shipped_definitions()
@@ -61,14 +63,27 @@ def build_app(folder: Path):
     return app
 
 
-def logged_in_clients(app) -> dict[str, object]:
-    clients = {}
-    for unit_key, username in ACTORS.items():
-        client = app.test_client()
-        response = client.post("/auth/login", data={"username": username, "password": DEMO_PASSWORD})
+class Officer:
+    """A logged-in browser: its cookies, and the CSRF token its pages carry (sent with every form)."""
+
+    def __init__(self, app, username: str):
+        self.client = app.test_client()
+        self.csrf_token = page_csrf_token(self.client, "/auth/login")
+        response = self.post("/auth/login", data={"username": username, "password": DEMO_PASSWORD})
         assert response.status_code == 302, response.status_code
-        clients[unit_key] = client
-    return clients
+        self.csrf_token = page_csrf_token(self.client, "/inbox/")
+
+    def post(self, url: str, data: dict):
+        return self.client.post(url, data={**data, "csrf_token": self.csrf_token})
+
+
+def page_csrf_token(client, path: str) -> str:
+    html = client.get(path).get_data(as_text=True)
+    return re.search(r'<meta name="csrf-token" content="([^"]+)"', html).group(1)
+
+
+def logged_in_clients(app) -> dict[str, Officer]:
+    return {unit_key: Officer(app, username) for unit_key, username in ACTORS.items()}
 
 
 def application(serial: int) -> dict:
@@ -89,7 +104,7 @@ def run_case(app, clients, units, bench_clock, serial: int, starts: list, comple
                                        data=application(serial))
     starts.append(time.perf_counter() - began)
     assert response.status_code == 302, response.get_data(as_text=True)[:500]
-    consume_flashes(clients["branch1"])
+    consume_flashes(clients["branch1"].client)
     case_id = int(response.headers["Location"].rsplit("/", 1)[1])
     unit_keys = {unit_id: key for key, unit_id in units.items()}
     while True:
@@ -105,7 +120,7 @@ def run_case(app, clients, units, bench_clock, serial: int, starts: list, comple
         response = client.post(f"/inbox/{item_id}", data=form)
         completes.append(time.perf_counter() - began)
         assert response.status_code == 302, (item.step_code, response.get_data(as_text=True)[:800])
-        consume_flashes(client)
+        consume_flashes(client.client)
         if twin is not None:
             raws.append(twin.step())
         bench_clock.move_to(clock.today() + timedelta(days=1))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import Any
 
 import click
@@ -42,19 +43,20 @@ def event_hash(prev_hash: str, event: AuditEvent) -> str:
 def chain_event(
     case: Case, kind: str, actor: User | None, *, step_code: str | None = None,
     summary: str | None = None, data: dict[str, Any] | None = None,
-) -> AuditEvent:
-    """The next event of ``case``'s chain, its hash computed and the case's chain head moved to it.
+) -> dict[str, Any]:
+    """The column values of the next event of ``case``'s chain, its hash computed, and the case's
+    chain head moved to it.
 
     The event is not added to the session: the operation writes it with the case
     (webapp/cases/writes.py), under the lock or version check that guards the chain head."""
-    event = AuditEvent(
-        case_id=case.id, seq=(case.audit_seq or 0) + 1, at=clock.now().replace(microsecond=0),
-        actor_id=actor.id if actor else None, actor_name=actor.display_name if actor else None,
-        kind=kind, step_code=step_code, summary=summary, data=json.loads(json.dumps(data or {}, default=str)),
-        prev_hash=case.audit_hash or GENESIS,
-    )
-    event.hash = event_hash(event.prev_hash, event)
-    case.audit_seq, case.audit_hash = event.seq, event.hash
+    event = {
+        "case_id": case.id, "seq": (case.audit_seq or 0) + 1, "at": clock.now().replace(microsecond=0),
+        "actor_id": actor.id if actor else None, "actor_name": actor.display_name if actor else None,
+        "kind": kind, "step_code": step_code, "summary": summary,
+        "data": json.loads(json.dumps(data or {}, default=str)), "prev_hash": case.audit_hash or GENESIS,
+    }
+    event["hash"] = event_hash(event["prev_hash"], SimpleNamespace(**event))
+    case.audit_seq, case.audit_hash = event["seq"], event["hash"]
     return event
 
 

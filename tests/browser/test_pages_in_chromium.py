@@ -146,7 +146,7 @@ def test_a_step_form_with_an_empty_required_field_keeps_the_typed_text_then_a_va
     talk_date.fill(clock.today().isoformat())
     page.get_by_role("button", name="提交", exact=True).click()
 
-    expect(page).to_have_url(re.compile(r"/inbox/$"))
+    expect(page).to_have_url(re.compile(rf"/inbox/\?done={item_id}$"))
     expect(page.locator(".flash-success")).to_have_text("已提交：党组织派人谈话")
     expect(page.locator(f'a[href="/inbox/{item_id}"]')).to_have_count(0)
     # the case went on to the branch's next step: a new item, not this one

@@ -65,12 +65,25 @@ def test_doing_a_step_completes_it_and_sends_the_case_to_the_next_step(app, clie
     response = client.post(f"/inbox/{item.id}", data=_talk_form(app, demo.unit_ids["branch1"]))
 
     assert 'name="talk_date"' in form and "谈话人" in form and "办件概要" in form
-    assert response.status_code == 302 and response.headers["Location"].endswith("/inbox/")
-    assert "已提交：党组织派人谈话" in client.get("/inbox/").get_data(as_text=True)
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"/inbox/?done={item.id}")
+    assert "已提交：党组织派人谈话" in client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "已提交" not in client.get("/inbox/").get_data(as_text=True)
     with app.app_context():
         done = db.session.get(WorkItem, item.id)
         assert done.status == "completed"
     assert "党组织派人谈话" in client.get("/inbox/?tab=done").get_data(as_text=True)
+
+
+def test_the_submitted_notice_names_only_a_step_the_user_completed(app, client, demo, login):
+    login(client, "branch1_secretary")
+    case = start_application(client, app, demo.unit_ids["branch1"])
+    item = open_item(app, case.id)
+    done_address = client.post(f"/inbox/{item.id}", data=_talk_form(app, demo.unit_ids["branch1"])).headers["Location"]
+    client.post("/auth/logout")
+
+    login(client, "town_branch_secretary")
+    assert "党组织派人谈话" not in client.get(done_address).get_data(as_text=True)
+    assert client.get("/inbox/?done=not-a-number").status_code == 200
 
 
 def test_a_step_form_with_errors_is_shown_again_with_the_messages_beside_the_fields_and_the_text_kept(

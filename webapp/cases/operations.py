@@ -29,7 +29,7 @@ from workflows.specs import Definition
 from .. import clock
 from ..audit import chain_event
 from ..extensions import db
-from ..models import Case, Member, OrgUnit, Position, ProcessDefinition, Submission, User, WorkItem
+from ..models import AuditEvent, Case, Member, OrgUnit, Position, ProcessDefinition, Submission, User, WorkItem
 from ..orgcache import OrgConfig, current_config
 from ..orgtree import DbOrgTree
 from ..runtime import runtime
@@ -329,12 +329,12 @@ def _sync_work_items(writes: CaseWrites, definition, snapshot, open_items, org: 
         deadline = task.step.deadline
         due = procedure.due_dates(deadline, today, snapshot.variables, org.settings) if deadline else None
         due_on, hard_due_on, remind_on = due or (None, None, None)
-        writes.add(WorkItem(
-            case_id=case.id, top_org_id=case.top_org_id, task_id=task.task_id, step_code=task.step_code,
+        writes.insert(
+            WorkItem, case_id=case.id, top_org_id=case.top_org_id, task_id=task.task_id, step_code=task.step_code,
             title=task.step.label, lane=rule.key, form_key=task.step.form_key, stage=task.step.stage,
             unit_id=unit.id, positions=WorkItem.encode_positions(rule.positions), status="open",
             due_on=due_on, hard_due_on=hard_due_on, remind_on=remind_on, opened_at=clock.now(),
-        ))
+        )
 
 
 ROUTING_ERROR = N_("环节「%(step)s」的泳道 %(lane)s（%(selector)s）在组织架构中找不到办理单位（办件单位：%(unit)s）。"
@@ -352,7 +352,7 @@ def _put_in_error(writes: CaseWrites, task: ReadyTask, err: NoResponsibleUnit, a
 
 def _record(writes: CaseWrites, kind: str, actor: User | None, **details) -> None:
     """An event of the case's record (全程纪实), written with the change it records."""
-    writes.add(chain_event(writes.case, kind, actor, **details))
+    writes.insert(AuditEvent, **chain_event(writes.case, kind, actor, **details))
 
 
 def _record_alone(case: Case, kind: str, actor: User, **details) -> None:
@@ -364,10 +364,10 @@ def _record_alone(case: Case, kind: str, actor: User, **details) -> None:
 
 
 def _save_submission(writes: CaseWrites, item, step_code, form_key, data, actor) -> None:
-    writes.add(Submission(
-        case_id=writes.case.id, work_item_id=item.id if item else None, step_code=step_code, form_key=form_key,
-        data=data, submitted_by_id=actor.id, submitted_at=clock.now(),
-    ))
+    writes.insert(
+        Submission, case_id=writes.case.id, work_item_id=item.id if item else None, step_code=step_code,
+        form_key=form_key, data=data, submitted_by_id=actor.id, submitted_at=clock.now(),
+    )
 
 
 def _apply_member_changes(writes: CaseWrites, procedure, form_key, data, derived, case_variables) -> None:

@@ -1,9 +1,9 @@
 """Write one operation's changes to a case as plain INSERT and UPDATE statements, version check first.
 
 Operations change the case as a mapped object, because the domain code reads back what it wrote
-(the audit chain head, the stage, the status). What they add (events, submissions, work items)
+(the audit chain head, the stage, the status). The rows they add (events, submissions, work items)
 and what they change in other rows (a work item closed, the applicant's record) they hand to a
-``CaseWrites``. ``write()`` then issues the statements itself instead of leaving them to the ORM's
+``CaseWrites`` as column values. ``write()`` then issues the statements itself instead of leaving them to the ORM's
 unit of work: completing a step is the product's hot path (bench/), and flushing its half-dozen
 rows through the unit of work took longer than the engine step. Every object written is expired
 afterwards, so what is read next comes from the database.
@@ -30,12 +30,12 @@ class CaseWrites:
 
     def __init__(self, case: Case):
         self.case = case
-        self._inserts: list[Any] = []
+        self._inserts: dict[tuple, list[dict[str, Any]]] = defaultdict(list)
         self._updates: list[tuple[type, int, dict[str, Any]]] = []
 
-    def add(self, row) -> None:
-        """A new row (an event, a submission, a work item): a mapped object never added to the session."""
-        self._inserts.append(row)
+    def insert(self, model: type, **values: Any) -> None:
+        """A new row of ``model`` (an event, a submission, a work item); omitted columns take their defaults."""
+        self._inserts[(model.__table__, frozenset(values))].append(values)
 
     def update(self, model: type, row_id: int, **values: Any) -> None:
         """Columns of an existing row of ``model``."""
@@ -57,8 +57,8 @@ class CaseWrites:
             raise StaleDataError(f"case {case.id} changed since version {version} was read")
         for model, row_id, values in self._updates:
             connection.execute(_update_by_id(model.__table__), {**values, "b_row_id": row_id})
-        for table, rows in _grouped_inserts(self._inserts).items():
-            connection.execute(_insert(table), rows)
+        for (table, _columns), rows in self._inserts.items():
+            connection.execute(_insert(table), rows if len(rows) > 1 else rows[0])
         self._expire_written()
 
     def _expire_written(self) -> None:
@@ -93,15 +93,3 @@ def changed_columns(obj) -> dict[str, Any]:
     unmodified = state.unmodified
     return {attr.columns[0].name: state.dict[attr.key] for attr in state.mapper.column_attrs
             if attr.key not in unmodified and attr.key in state.dict}
-
-
-def _grouped_inserts(rows: list[Any]) -> dict[Any, list[dict[str, Any]]]:
-    """The column values of new mapped objects by table (one executemany each). Rows of one table
-    are built by one constructor call, so they set the same columns."""
-    grouped: dict[Any, list[dict[str, Any]]] = defaultdict(list)
-    for row in rows:
-        state = inspect(row)
-        columns = state.mapper.column_attrs
-        grouped[state.mapper.local_table].append(
-            {attr.columns[0].name: state.dict[attr.key] for attr in columns if attr.key in state.dict})
-    return grouped

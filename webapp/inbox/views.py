@@ -34,7 +34,8 @@ def index():
                        per_page=current_app.config["PAGE_SIZE"], error_out=False)
     return render_template("inbox/index.html", tab=tab, form=form, page=page, counts=tab_counts(current_user),
                            filtering=any(request.args.get(k) for k in ("procedure", "unit", "overdue", "week")),
-                           can_reassign=partial(permissions.can_reassign, current_user))
+                           can_reassign=partial(permissions.can_reassign, current_user),
+                           submitted=_submitted_notice(request.args.get("done", type=int)))
 
 
 @bp.route("/<int:item_id>", methods=["GET", "POST"])
@@ -109,7 +110,6 @@ def _load_item(item_id: int) -> WorkItem:
 
 def _submit(item: WorkItem, form):
     """Complete the item and commit; None when a rule refused the data (the errors are on the form)."""
-    step = definition_label(item.title)  # read now: the commit expires the item
     try:
         operations.complete_work_item(item, formkit.submitted_data(form), current_user)
         db.session.commit()
@@ -124,8 +124,17 @@ def _submit(item: WorkItem, form):
         db.session.rollback()
         flash(_("办件无法继续流转：%(error)s", error=str(err)), "error")
         return redirect(url_for("cases.show", case_id=item.case_id))
-    flash(_("已提交：%(step)s", step=step), "success")
-    return redirect(url_for("inbox.index"))
+    # The confirmation travels in the address, not in the session cookie: see _submitted_notice.
+    return redirect(url_for("inbox.index", done=item.id))
+
+
+def _submitted_notice(item_id: int | None) -> str | None:
+    """已提交：<step> for the item the user has just completed (the redirect after 办理 names it)."""
+    if item_id is None:
+        return None
+    title = db.session.scalar(db.select(WorkItem.title).where(
+        WorkItem.id == item_id, WorkItem.completed_by_id == current_user.id))
+    return _("已提交：%(step)s", step=definition_label(title)) if title else None
 
 
 def _may_submit(user: User, item: WorkItem) -> bool:
