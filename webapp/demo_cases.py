@@ -284,8 +284,7 @@ def _advance(case: Case, step_code: str, facts: StepFacts, overrides: Mapping[st
 
 def _form_input(process_key: str, form_key: str, unit_id: int, data: Mapping[str, Any]) -> dict[str, Any]:
     """``data`` read through the step's form, exactly as a page submission would be."""
-    form = formkit.build_form(process_key, form_key, unit_id, formkit.formdata_from_json(dict(data)),
-                              meta={"csrf": False})
+    form = formkit.build_form(process_key, form_key, unit_id, formkit.formdata_from_json(dict(data)))
     if not form.validate():
         raise ValueError(f"demo answers of {form_key} do not fit its form: {form.errors}")
     return formkit.submitted_data(form)

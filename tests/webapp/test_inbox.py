@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from _ui_fixtures import days_later, open_item, start_application
 
 from webapp import clock
@@ -220,3 +222,23 @@ def test_my_started_cases_tab_lists_the_cases_i_started(app, client, demo, login
     html = client.get("/inbox/?tab=mine").get_data(as_text=True)
 
     assert "发展党员 · 张三" in html and "办理中" in html and "党组织派人谈话" in html
+
+
+def test_a_step_form_is_accepted_only_with_the_pages_csrf_token(app, client, demo, login):
+    login(client, "branch1_secretary")
+    case = start_application(client, app, demo.unit_ids["branch1"])
+    item = open_item(app, case.id)
+    app.config["WTF_CSRF_ENABLED"] = True  # as in production (the suite turns it off for brevity)
+    form = _talk_form(app, demo.unit_ids["branch1"])
+
+    refused = client.post(f"/inbox/{item.id}", data=form)
+    page = client.get(f"/inbox/{item.id}").get_data(as_text=True)
+    # the token the step form itself carries
+    token = re.search(rf'action="/inbox/{item.id}">\s*<input type="hidden" name="csrf_token" value="([^"]+)"',
+                      page).group(1)
+    accepted = client.post(f"/inbox/{item.id}", data={**form, "csrf_token": token})
+
+    assert refused.status_code == 400 and "CSRF" in refused.get_data(as_text=True)
+    assert accepted.status_code == 302
+    with app.app_context():
+        assert db.session.get(WorkItem, item.id).status == "completed"

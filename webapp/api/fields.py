@@ -21,13 +21,13 @@ class FormNotRegistered(LookupError):
 def build_api_form(process_key: str, form_key: str | None, unit_id: int, data: dict[str, Any] | None):
     """The step's form filled from a JSON object, or None when the step has no form at all.
 
-    The API authenticates with a bearer token, never with the session cookie, so the form carries
-    no CSRF token (the forms are FlaskForms and would demand one when WTF_CSRF_ENABLED is on).
+    The API authenticates with a bearer token, never with the session cookie: no CSRF token (the
+    step forms carry none, see formkit.build_form).
     """
     if form_key is None:
         return None
     formdata: MultiDict = formkit.formdata_from_json(data or {})
-    form = formkit.build_form(process_key, form_key, unit_id, formdata, meta={"csrf": False})
+    form = formkit.build_form(process_key, form_key, unit_id, formdata)
     if form is None:
         raise FormNotRegistered(form_key)
     return form

@@ -67,19 +67,22 @@ def branch_groups(unit_id: int) -> list[SelectChoice]:
 SOURCES = {f.__name__: f for f in (branch_members, approving_committee_members, case_branch, branch_groups)}
 
 
-def build_form(process_key: str, form_key: str, unit_id: int, formdata: MultiDict | None = None,
-               data: dict[str, Any] | None = None, meta: dict[str, Any] | None = None):
-    """The WTForms form of ``form_key`` with its pickers filled (members, the branch, its groups).
+# The step forms carry no CSRF field of their own: CSRFProtect (webapp/__init__.py) checks the token of
+# every page POST before the view runs (the templates send it), and the API authenticates with a
+# bearer token, never with the session cookie.
+_STEP_FORM_META = {"csrf": False}
 
-    ``meta={"csrf": False}`` for the token-authenticated API, which has no session to protect.
-    """
+
+def build_form(process_key: str, form_key: str, unit_id: int, formdata: MultiDict | None = None,
+               data: dict[str, Any] | None = None):
+    """The WTForms form of ``form_key`` with its pickers filled (members, the branch, its groups)."""
     form_class = FORMS.get(form_key)
     if form_class is None:
         return None
     if formdata is not None:
-        form = form_class(formdata=formdata, data=data, meta=meta or {})
+        form = form_class(formdata=formdata, data=data, meta=_STEP_FORM_META)
     else:
-        form = form_class(data=data, meta=meta or {})
+        form = form_class(data=data, meta=_STEP_FORM_META)
     procedure = PROCEDURES[process_key]
     for field_name, source in getattr(procedure, "PICKER_SOURCES", {}).items():
         field = getattr(form, field_name, None)

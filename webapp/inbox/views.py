@@ -110,6 +110,7 @@ def _load_item(item_id: int) -> WorkItem:
 
 def _submit(item: WorkItem, form):
     """Complete the item and commit; None when a rule refused the data (the errors are on the form)."""
+    item_id, case_id = item.id, item.case_id  # read now: the commit (or a rollback) expires the item
     try:
         operations.complete_work_item(item, formkit.submitted_data(form), current_user)
         db.session.commit()
@@ -123,9 +124,9 @@ def _submit(item: WorkItem, form):
     except operations.CaseError as err:
         db.session.rollback()
         flash(_("办件无法继续流转：%(error)s", error=str(err)), "error")
-        return redirect(url_for("cases.show", case_id=item.case_id))
+        return redirect(url_for("cases.show", case_id=case_id))
     # The confirmation travels in the address, not in the session cookie: see _submitted_notice.
-    return redirect(url_for("inbox.index", done=item.id))
+    return redirect(url_for("inbox.index", done=item_id))
 
 
 def _submitted_notice(item_id: int | None) -> str | None:
