@@ -34,6 +34,8 @@ _revisions = ConfigRevision.__table__
 _lanes = LaneRuleRow.__table__
 _overrides = RuleOverride.__table__
 _TOKEN = db.select(_revisions.c.token).where(_revisions.c.key == KEY)
+# The token as a column of another query, to read it in the same round trip.
+TOKEN = _TOKEN.scalar_subquery().label("config_token")
 
 
 class OrgConfig:
@@ -76,7 +78,11 @@ def current_config() -> OrgConfig:
     """The configuration as of the token now stored (what this session sees, its own changes included)."""
     if db.session.autoflush:  # as any query would: the session's own changes set their token first
         db.session.flush()
-    token = db.session.execute(_TOKEN).scalar()
+    return config_as_of(db.session.execute(_TOKEN).scalar())
+
+
+def config_as_of(token: str | None) -> OrgConfig:
+    """The configuration as of ``token``, which the caller read along with other rows (``TOKEN``)."""
     held: OrgConfig | None = current_app.extensions.get("partyflow_org_config")
     if held is None or held.token != token:
         held = current_app.extensions["partyflow_org_config"] = OrgConfig(token)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import secrets
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import and_, bindparam, or_, update
 from sqlalchemy.orm.exc import StaleDataError
@@ -30,7 +30,7 @@ from .. import clock
 from ..audit import chain_event
 from ..extensions import db
 from ..models import AuditEvent, Case, Member, OrgUnit, Position, ProcessDefinition, Submission, User, WorkItem
-from ..orgcache import OrgConfig, current_config
+from ..orgcache import TOKEN, OrgConfig, config_as_of, current_config
 from ..orgtree import DbOrgTree
 from ..runtime import runtime
 from .context import member_from_start_form, step_context
@@ -114,23 +114,24 @@ def stale_means_already_handled(operation):
 @stale_means_already_handled
 def complete_work_item(item: WorkItem, data: dict[str, Any], actor: User) -> Case:
     """Complete a work item with the submitted form data; 409 (AlreadyHandled) when it is stale."""
-    case, open_items = _lock_case_of(item)
+    case, config, open_items = _lock_case_of(item)
     now_open = next((i for i in open_items if i.id == item.id), None)  # as it is now, under the lock
     if now_open is None or (now_open.assignee_id is not None and now_open.assignee_id != actor.id):
         raise AlreadyHandled()
     writes = CaseWrites(case)
     with db.session.no_autoflush:  # written at the end, once every change is known
-        _complete(writes, item, [i for i in open_items if i.id != item.id], data, actor)
+        _complete(writes, config, item, [i for i in open_items if i.id != item.id], data, actor)
         writes.write()
     return case
 
 
-def _complete(writes: CaseWrites, item: WorkItem, other_open_items: list, data: dict[str, Any], actor: User) -> None:
+def _complete(writes: CaseWrites, config: OrgConfig, item: WorkItem, other_open_items: list, data: dict[str, Any],
+              actor: User) -> None:
     case = writes.case
     rt = runtime()
     definition = rt.definition_of(case.definition_id)
     procedure = PROCEDURES[definition.process_id]
-    org = _org_around(case.unit_id)
+    org = _org_around(case.unit_id, config)
     workflow = rt.serializer.loads(case.state)
     # The engine's variables as of the last step: written with the state, in the same statement,
     # so they are what rt.engine.case_data(workflow) would compute again.
@@ -163,15 +164,15 @@ def reroute_case(case: Case, actor: User) -> bool:
     case = _lock_case(case.id)
     if case.status != "error":
         raise AlreadyHandled()
-    _version, open_items = _locked_open_items(case.id)
+    locked = _locked_open_items(case.id)
     rt = runtime()
     definition = rt.definition_of(case.definition_id)
-    org = _org_around(case.unit_id)
+    org = _org_around(case.unit_id, locked.config)
     workflow = rt.serializer.loads(case.state)
     writes = CaseWrites(case)
     with db.session.no_autoflush:
         case.status, case.error_message, case.error_detail = "running", None, None
-        _sync_work_items(writes, definition, rt.engine.snapshot(definition, workflow), open_items, org, actor)
+        _sync_work_items(writes, definition, rt.engine.snapshot(definition, workflow), locked.open_items, org, actor)
         running = case.status == "running"
         if running:
             _record(writes, "reroute", actor, summary=case.current_step)
@@ -233,30 +234,38 @@ def _lock_case(case_id: int) -> Case:
 # Statements of the completion path are built once, on the tables (plain rows, no ORM step).
 _cases, _items = Case.__table__, WorkItem.__table__
 _OPEN_ITEMS_LOCKED = (
-    db.select(_cases.c.version, _items.c.id, _items.c.task_id, _items.c.assignee_id)
+    db.select(_cases.c.version, TOKEN, _items.c.id, _items.c.task_id, _items.c.assignee_id)
     .select_from(_cases.outerjoin(_items, and_(_items.c.case_id == _cases.c.id, _items.c.status == "open")))
     .where(_cases.c.id == bindparam("case_id")).order_by(_items.c.id).with_for_update(of=_cases)
 )
 
 
-def _locked_open_items(case_id: int) -> tuple[int, list]:
-    """The case's version, locked (as ``_lock_case``), and its open work items as plain rows."""
+class _Locked(NamedTuple):
+    version: int
+    config: OrgConfig
+    open_items: list
+
+
+def _locked_open_items(case_id: int) -> _Locked:
+    """The case's version, locked (as ``_lock_case``), the organisation configuration as of now and
+    the case's open work items as plain rows, in one query."""
     rows = db.session.execute(_OPEN_ITEMS_LOCKED, {"case_id": case_id}).all()
-    return rows[0].version, [row for row in rows if row.id is not None]
+    return _Locked(rows[0].version, config_as_of(rows[0].config_token), [row for row in rows if row.id is not None])
 
 
-def _lock_case_of(item: WorkItem) -> tuple[Case, list]:
-    """The case of ``item``, locked, and its open work items as they are now.
+def _lock_case_of(item: WorkItem) -> tuple[Case, OrgConfig, list]:
+    """The case of ``item``, locked, the organisation configuration, and the case's open work items
+    as they are now.
 
     The case was read with the item moments ago (by the view): when its version is still the one
     locked now, nothing changed since, because every change of a case's work items also changes
     the case row (its audit chain head at least), so that read is used as it is. Otherwise the
     case is read again."""
     case = item.case
-    version, open_items = _locked_open_items(case.id)
-    if version != case.version:
+    locked = _locked_open_items(case.id)
+    if locked.version != case.version:
         case = _lock_case(case.id)
-    return case, open_items
+    return case, locked.config, locked.open_items
 
 
 @dataclass(frozen=True)
@@ -269,8 +278,8 @@ class _Org:
     settings: RuleSettings
 
 
-def _org_around(unit_id: int) -> _Org:
-    config = current_config()
+def _org_around(unit_id: int, config: OrgConfig | None = None) -> _Org:
+    config = config or current_config()
     tree = config.tree()
     chain = tree.load_chain(unit_id)
     return _Org(config, tree, chain, config.settings(chain))
