@@ -169,7 +169,8 @@ def main() -> None:
     raw = [r[0] for r in raws if r is not None]
     engine_only = [r[1] for r in raws if r is not None]
     raw_ms, complete_ms, start_ms = ms(raw), ms(completes), ms(starts)
-    print(f"recruitment on SQLite: {args.cases} cases, {len(completes)} work items completed, outcomes {set(outcomes)}")
+    print(f"recruitment on SQLite (WAL, synchronous={app.config['SQLITE_SYNCHRONOUS']}, CSRF on): {args.cases} cases, "
+          f"{len(completes)} work items completed, outcomes {set(outcomes)}")
     print(f"  start a case over HTTP       median {start_ms:7.2f} ms   p90 {ms(starts, 0.9):7.2f} ms")
     print(f"  complete a work item (HTTP)  median {complete_ms:7.2f} ms   p90 {ms(completes, 0.9):7.2f} ms")
     print(f"  raw engine step (load+complete+run+save)  median {raw_ms:7.3f} ms")

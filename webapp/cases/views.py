@@ -58,10 +58,11 @@ def new():
     form = formkit.build_form(row.process_key, start.form_key, unit.id,
                               request.form if request.method == "POST" else None)
     if request.method == "POST" and form.validate():
-        case = _start(row, unit, form)
-        if case is not None:
-            flash(_("已发起：%(title)s。下一步已送达相关人员的待办。", title=case_title(case)), "success")
-            return redirect(url_for("cases.show", case_id=case.id))
+        started = _start(row, unit, form)
+        if started is not None:
+            case_id, title = started
+            flash(_("已发起：%(title)s。下一步已送达相关人员的待办。", title=title), "success")
+            return redirect(url_for("cases.show", case_id=case_id))
     return render_template("cases/new.html", step="form", definition=row, unit=unit, units=units, form=form,
                            start=start), 422 if request.method == "POST" else 200
 
@@ -253,16 +254,17 @@ def _chosen_unit(units: list[OrgUnit]) -> OrgUnit | None:
     return chosen or (units[0] if len(units) == 1 and not wanted else None)
 
 
-def _start(row: ProcessDefinition, unit: OrgUnit, form) -> Case | None:
-    """Start the case and commit; None when a rule refused the data (nothing was created)."""
+def _start(row: ProcessDefinition, unit: OrgUnit, form) -> tuple[int, str] | None:
+    """Start the case and commit: its id and title; None when a rule refused the data (nothing was created)."""
     try:
         case = operations.start_case(row, unit, formkit.submitted_data(form), current_user)
+        started = case.id, case_title(case)  # read before the commit expires the case and its relations
         db.session.commit()
     except operations.GuardFailed as err:
         db.session.rollback()
         formkit.attach_violations(form, err.violations)
         return None
-    return case
+    return started
 
 
 def _filter_form() -> CaseFilterForm:

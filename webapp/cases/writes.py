@@ -5,8 +5,8 @@ Operations change the case as a mapped object, because the domain code reads bac
 and what they change in other rows (a work item closed, the applicant's record) they hand to a
 ``CaseWrites`` as column values. ``write()`` then issues the statements itself instead of leaving them to the ORM's
 unit of work: completing a step is the product's hot path (bench/), and flushing its half-dozen
-rows through the unit of work took longer than the engine step. Every object written is expired
-afterwards, so what is read next comes from the database.
+rows through the unit of work took longer than the engine step. Afterwards the loaded objects hold
+what was written as their committed values, so nothing needs reading again.
 
 The operation must run under ``db.session.no_autoflush``: an autoflush would write the changed
 case through the ORM first, and the version check here would then refuse the operation's own change.
@@ -19,6 +19,7 @@ from collections import defaultdict
 from typing import Any
 
 from sqlalchemy import bindparam, insert, inspect, update
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..extensions import db
@@ -49,9 +50,9 @@ class CaseWrites:
         operation stops before anything else is written (StaleDataError: the callers answer 409).
         """
         connection = db.session.connection()
-        case, version = self.case, self.case.version
+        case, version, case_values = self.case, self.case.version, changed_columns(self.case)
         matched = connection.execute(_CASE_UPDATE, {
-            **changed_columns(case), "version": version + 1, "b_case_id": case.id, "b_read_version": version,
+            **case_values, "version": version + 1, "b_case_id": case.id, "b_read_version": version,
         }).rowcount
         if matched != 1:
             raise StaleDataError(f"case {case.id} changed since version {version} was read")
@@ -59,15 +60,20 @@ class CaseWrites:
             connection.execute(_update_by_id(model.__table__), {**values, "b_row_id": row_id})
         for (table, _columns), rows in self._inserts.items():
             connection.execute(_insert(table), rows if len(rows) > 1 else rows[0])
-        self._expire_written()
+        self._mark_written(version + 1, case_values)
 
-    def _expire_written(self) -> None:
-        db.session.expire(self.case)
-        for model, row_id, _values in self._updates:
+    def _mark_written(self, version: int, case_values: dict[str, Any]) -> None:
+        """The objects now hold what the database holds: the case and every loaded row updated keep
+        their values as committed ones (no reload), and the case's work items are read again."""
+        for key, value in case_values.items():
+            set_committed_value(self.case, key, value)
+        set_committed_value(self.case, "version", version)
+        db.session.expire(self.case, ["work_items"])
+        for model, row_id, values in self._updates:
             # An identity key is (class, primary key tuple, identity token); ours have no token.
             loaded = db.session.identity_map.get((model, (row_id,), None))
-            if loaded is not None:
-                db.session.expire(loaded)
+            for key, value in values.items() if loaded is not None else ():
+                set_committed_value(loaded, key, value)
         self._inserts.clear()
         self._updates.clear()
 
@@ -88,8 +94,9 @@ def _insert(table):
 
 
 def changed_columns(obj) -> dict[str, Any]:
-    """The columns of a loaded mapped object whose attributes were set since it was loaded."""
+    """The columns of a loaded mapped object whose attributes were set since it was loaded (our models
+    name each attribute as its column)."""
     state = inspect(obj)
     unmodified = state.unmodified
-    return {attr.columns[0].name: state.dict[attr.key] for attr in state.mapper.column_attrs
+    return {attr.key: state.dict[attr.key] for attr in state.mapper.column_attrs
             if attr.key not in unmodified and attr.key in state.dict}

@@ -23,7 +23,9 @@ class ProcessDefinition(db.Model):
     name: Mapped[str] = mapped_column(String(120))
     version: Mapped[int] = mapped_column(Integer)
     sha256: Mapped[str] = mapped_column(String(64), index=True)
-    bpmn_xml: Mapped[str] = mapped_column(Text)
+    # Read only when a definition is parsed (once per content hash and process) or shown: lists and
+    # the start page do without the document.
+    bpmn_xml: Mapped[str] = mapped_column(Text, deferred=True)
     is_current: Mapped[bool] = mapped_column(Boolean, default=True)
     published_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     published_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
