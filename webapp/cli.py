@@ -4,17 +4,23 @@
                 lane registry; running it again changes nothing
     seed-demo   the demo organisations, users and members; skipped when they exist
     users list  every login with its name and positions (the list `make run` prints)
+    processes publish FILE
+                a .bpmn file as the next version of its process, after the publish-time checks
 """
 
 from __future__ import annotations
 
 import unicodedata
+from pathlib import Path
 
 import click
 from flask import Flask
 from flask.cli import AppGroup, with_appcontext
 from flask_migrate import upgrade
 
+from workflows.specs import MAX_DEFINITION_BYTES
+
+from .admin.operations import PublishRefused, publish_definition
 from .audit import audit_cli
 from .bootstrap import load_lane_registry, load_shipped_definitions
 from .demo import DEMO_PASSWORD, DemoLogin, demo_exists, login_of, seed_demo
@@ -73,8 +79,27 @@ def _pad(text: str, width: int) -> str:
     return text + " " * (width - _width(text))
 
 
+processes_cli = AppGroup("processes", help="Process definitions (BPMN).")
+
+
+@processes_cli.command("publish")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def publish_command(path: Path) -> None:
+    """Publish PATH (a .bpmn file) as the next version of its process, after the publish-time checks."""
+    if path.stat().st_size > MAX_DEFINITION_BYTES:  # checked before reading, as the web server does
+        raise click.ClickException(f"{path}: 文件大小超过上限 {MAX_DEFINITION_BYTES} 字节，未发布。")
+    try:
+        row = publish_definition(path.read_bytes(), actor=None)
+    except PublishRefused as refused:
+        db.session.rollback()
+        problems = "\n".join(f"  - {problem}" for problem in refused.problems)
+        raise click.ClickException(f"{path}: 未发布，发现 {len(refused.problems)} 个问题：\n{problems}") from refused
+    db.session.commit()
+    click.echo(f"已发布：{row.name}（{row.process_key}）第 {row.version} 版。")
+
+
 # Every command group of the application; add new ones here (e.g. `audit` from webapp/audit.py).
-COMMAND_GROUPS = [init_command, seed_demo_command, users_cli, audit_cli]
+COMMAND_GROUPS = [init_command, seed_demo_command, users_cli, processes_cli, audit_cli]
 
 
 def init_app(app: Flask) -> None:

@@ -2,12 +2,43 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One reason a definition cannot be published: the rule (an ``N_()`` template and its
+    parameters) and where it is broken (the element's kind, id and name, the line of the file)."""
+
+    message: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+    element_id: str | None = None
+    element_name: str | None = None
+    kind: str | None = None
+    line: int | None = None
+
+    def where(self) -> str:
+        """元素 kind id（name），第 n 行: what a reader looks for in the file (untranslated)."""
+        parts = []
+        if self.element_id:
+            parts.append(f"{self.kind or ''} {self.element_id}".strip()
+                         + (f"（{self.element_name}）" if self.element_name else ""))
+        if self.line:
+            parts.append(f"第 {self.line} 行")
+        return "，".join(parts)
+
+    def __str__(self) -> str:
+        where = self.where()
+        return f"{where}：{self.message % self.params}" if where else self.message % self.params
+
 
 class DefinitionError(ValueError):
     """A process definition cannot be parsed or published; ``problems`` says why."""
 
-    def __init__(self, problems: list[str]):
-        super().__init__("; ".join(problems))
+    def __init__(self, problems: list[Problem]):
+        super().__init__("; ".join(str(p) for p in problems))
         self.problems = problems
 
 

@@ -17,8 +17,9 @@ from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
 from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import MultiInstanceTask
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 
-from .errors import DefinitionError
+from .errors import DefinitionError, Problem
 from .expressions import check_expression
+from .i18n import N_
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 SPIFF_NS = "http://spiffworkflow.org/bpmn/schema/1.0/core"
@@ -90,7 +91,7 @@ def load_definition(xml: bytes | str) -> Definition:
 
 def _parse_xml(data: bytes) -> etree._Element:
     if len(data) > MAX_DEFINITION_BYTES:
-        raise DefinitionError([f"definition larger than {MAX_DEFINITION_BYTES} bytes"])
+        raise DefinitionError([Problem(N_("文件大小超过上限 %(limit)s 字节"), {"limit": MAX_DEFINITION_BYTES})])
     parser = etree.XMLParser(
         resolve_entities=False, no_network=True, dtd_validation=False, load_dtd=False,
         huge_tree=False, remove_comments=True,
@@ -98,9 +99,12 @@ def _parse_xml(data: bytes) -> etree._Element:
     try:
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as err:
-        raise DefinitionError([f"not well-formed XML (line {err.lineno}): {err.msg}"]) from err
-    if root.getroottree().docinfo.doctype:
-        raise DefinitionError(["a DOCTYPE is not allowed in a definition"])
+        raise DefinitionError([Problem(N_("不是格式正确的 XML：%(detail)s"), {"detail": err.msg},
+                                       line=err.lineno)]) from err
+    doctype = root.getroottree().docinfo
+    if doctype.doctype:
+        # lxml keeps no line for the DOCTYPE itself: it stands before the root element.
+        raise DefinitionError([Problem(N_("定义中不允许 DOCTYPE 声明（可用于实体注入）"), line=1)])
     return root
 
 
@@ -108,7 +112,8 @@ def _parse(data: bytes, digest: str) -> Definition:
     root = _parse_xml(data)
     processes = root.findall("bpmn:process[@isExecutable='true']", NS)
     if len(processes) != 1:
-        raise DefinitionError(["a definition must hold exactly one executable BPMN process"])
+        raise DefinitionError([Problem(N_("文件必须恰好包含一个可执行的 BPMN 2.0 流程（isExecutable=\"true\"），"
+                                          "实际为 %(count)s 个"), {"count": len(processes)}, line=root.sourceline)])
     process = processes[0]
     parser = SpiffBpmnParser()
     try:
@@ -116,7 +121,7 @@ def _parse(data: bytes, digest: str) -> Definition:
         spec = parser.get_spec(process.get("id"))
         subprocess_specs = parser.get_subprocess_specs(process.get("id"))
     except Exception as err:  # SpiffWorkflow raises several types for a malformed diagram
-        raise DefinitionError([f"BPMN error: {err}"]) from err
+        raise DefinitionError([Problem(N_("BPMN 结构错误：%(detail)s"), {"detail": str(err)})]) from err
     for process_spec in (spec, *subprocess_specs.values()):
         _use_item_names(process_spec)
     lane_of = _lane_membership(process)
@@ -171,7 +176,7 @@ def _steps(process: etree._Element, lane_of: Mapping[str, str]) -> Iterable[Step
 def check_definition(
     xml: bytes | str, lane_keys: Iterable[str], form_keys: Iterable[str],
     deadline_keys: Iterable[str] = (),
-) -> list[str]:
+) -> list[Problem]:
     """Every problem that keeps ``xml`` from being published (empty when it may be published)."""
     try:
         definition = load_definition(xml)
@@ -181,27 +186,35 @@ def check_definition(
     problems = _code_problems(root)
     lane_keys, form_keys, deadline_keys = set(lane_keys), set(form_keys), set(deadline_keys)
     for step in definition.steps.values():
-        where = f"{step.kind} {step.step_code} ({step.label})"
+        where = {"element_id": step.step_code, "element_name": step.label, "kind": step.kind}
         if step.kind in ("userTask", "startEvent") and step.form_key not in form_keys:
-            problems.append(f"{where}: unknown form key {step.form_key!r}")
+            problems.append(Problem(N_("表单 %(form_key)s 未在系统中登记"), {"form_key": step.form_key}, **where))
         if step.kind == "userTask" and step.lane not in lane_keys:
-            problems.append(f"{where}: lane {step.lane!r} is not a key of the lane registry")
+            problems.append(Problem(N_("泳道 %(lane)s 不是泳道配置中的键"), {"lane": step.lane}, **where))
         if step.deadline and deadline_keys and step.deadline not in deadline_keys:
-            problems.append(f"{where}: unknown deadline rule {step.deadline!r}")
+            problems.append(Problem(N_("期限规则 %(deadline)s 不存在"), {"deadline": step.deadline}, **where))
     return problems
 
 
-def _code_problems(root: etree._Element) -> list[str]:
+def _where(node: etree._Element) -> dict:
+    return {"element_id": node.get("id"), "element_name": node.get("name"), "kind": etree.QName(node).localname,
+            "line": node.sourceline}
+
+
+def _code_problems(root: etree._Element) -> list[Problem]:
     problems = []
     for kind in FORBIDDEN_ELEMENTS:
         for node in root.iter(f"{{{BPMN_NS}}}{kind}"):
-            problems.append(f"{kind} {node.get('id')} ({node.get('name')}): not allowed in a definition")
+            problems.append(Problem(N_("定义中不允许 %(kind)s：它会执行代码或访问外部系统"), {"kind": kind},
+                                    **_where(node)))
     for kind in FORBIDDEN_EXTENSIONS:
         for node in root.iter(f"{{{SPIFF_NS}}}{kind}"):
             owner = node.getparent().getparent()
-            problems.append(f"{owner.get('id')} ({owner.get('name')}): {kind} is not allowed")
+            problems.append(Problem(N_("不允许 %(extension)s 扩展：它会执行代码"), {"extension": kind},
+                                    **{**_where(owner), "line": node.sourceline}))
     for node in root.iter(f"{{{BPMN_NS}}}conditionExpression"):
         flow = node.getparent()
         for problem in check_expression(node.text or ""):
-            problems.append(f"sequenceFlow {flow.get('id')} ({flow.get('name')}): {problem}")
+            problems.append(Problem(N_("条件表达式不在受限表达式语言之内：%(detail)s"), {"detail": problem},
+                                    **{**_where(flow), "line": node.sourceline}))
     return problems

@@ -227,3 +227,28 @@ def test_a_user_of_another_branch_gets_the_chinese_403_page_on_the_work_item(
     expect(page.get_by_text(CASE_TITLE)).to_have_count(0)
     screenshot(page, "403")
     log_out(page)
+
+
+def test_an_admin_uploads_a_definition_sees_its_problems_then_publishes_a_good_one(
+        page: Page, app, browser_log, screenshot):
+    browser_log.expect_status(422)  # the upload refused, sent back with its problems
+    shipped = (Path(__file__).parents[2] / "bpmn" / "recruitment.bpmn").read_text(encoding="utf-8")
+    hostile = shipped.replace("</bpmn:process>", '<bpmn:scriptTask id="X1_hack" name="偷偷执行">'
+                              "<bpmn:script>import os</bpmn:script></bpmn:scriptTask></bpmn:process>", 1)
+    renamed = shipped.replace('name="党组织派人谈话"', 'name="党组织派人谈心谈话"', 1)
+    log_in(page, "admin")
+    page.goto("/admin/processes")
+
+    upload = page.get_by_label("BPMN 文件")
+    upload.set_input_files({"name": "recruitment.bpmn", "mimeType": "application/xml", "buffer": hostile.encode()})
+    page.get_by_role("button", name="检查并发布").click()
+    expect(page.locator(".form-errors")).to_contain_text("未发布：发现 1 个问题")
+    problem = page.locator(".publish-problems li")
+    expect(problem).to_have_text(re.compile(r"^scriptTask X1_hack（偷偷执行），第 \d+ 行：定义中不允许 scriptTask"))
+    screenshot(page, "publish-refused")
+
+    page.get_by_label("BPMN 文件").set_input_files(
+        {"name": "recruitment.bpmn", "mimeType": "application/xml", "buffer": renamed.encode()})
+    page.get_by_role("button", name="检查并发布").click()
+    expect(page.locator(".flash-success")).to_contain_text("第 2 版")
+    screenshot(page, "publish-done")

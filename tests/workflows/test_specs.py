@@ -31,13 +31,13 @@ def test_a_valid_definition_has_no_problems():
 
 
 def test_an_unknown_lane_is_named():
-    problems = check_definition(LEAVE_XML, ["branch_secretary"], LEAVE_FORMS)
-    assert problems == ["userTask approve (审批): lane 'approving_committee' is not a key of the lane registry"]
+    (problem,) = check_definition(LEAVE_XML, ["branch_secretary"], LEAVE_FORMS)
+    assert str(problem) == "userTask approve（审批）：泳道 approving_committee 不是泳道配置中的键"
 
 
 def test_an_unknown_form_key_is_named():
-    problems = check_definition(LEAVE_XML, LEAVE_LANES, ["leave_start", "leave_ask"])
-    assert problems == ["userTask approve (审批): unknown form key 'leave_approve'"]
+    (problem,) = check_definition(LEAVE_XML, LEAVE_LANES, ["leave_start", "leave_ask"])
+    assert str(problem) == "userTask approve（审批）：表单 leave_approve 未在系统中登记"
 
 
 def test_a_script_task_is_refused():
@@ -46,28 +46,33 @@ def test_a_script_task_is_refused():
         '<bpmn:scriptTask id="hack" name="脚本"><bpmn:script>import os</bpmn:script></bpmn:scriptTask>'
         '<bpmn:endEvent id="done"',
     )
-    assert "scriptTask hack (脚本): not allowed in a definition" in check_definition(xml, LEAVE_LANES, LEAVE_FORMS)
+    (problem,) = check_definition(xml, LEAVE_LANES, LEAVE_FORMS)
+    assert (problem.kind, problem.element_id, problem.element_name) == ("scriptTask", "hack", "脚本")
+    assert problem.line is not None and "不允许 scriptTask" in str(problem)
 
 
 def test_a_condition_outside_the_restricted_language_is_refused():
     xml = LEAVE_XML.replace('decision == "approve"', "decision.__class__")
-    problems = check_definition(xml, LEAVE_LANES, LEAVE_FORMS)
-    assert problems == ["sequenceFlow f4 (同意): Attribute is not allowed"]
+    (problem,) = check_definition(xml, LEAVE_LANES, LEAVE_FORMS)
+    assert (problem.element_id, problem.element_name) == ("f4", "同意")
+    assert "受限表达式" in str(problem) and "Attribute is not allowed" in str(problem)
 
 
 def test_a_doctype_is_refused():
     xml = LEAVE_XML.replace("<bpmn:definitions", '<!DOCTYPE x [<!ENTITY e "boom">]>\n<bpmn:definitions', 1)
-    with pytest.raises(DefinitionError, match="DOCTYPE"):
+    with pytest.raises(DefinitionError, match="DOCTYPE") as refused:
         load_definition(xml)
+    assert refused.value.problems[0].line == 1
 
 
 def test_xml_that_is_not_well_formed_names_the_line():
-    with pytest.raises(DefinitionError, match="line 3"):
+    with pytest.raises(DefinitionError, match="第 3 行") as refused:
         load_definition("<a>\n<b>\n</a>")
+    assert refused.value.problems[0].line == 3
 
 
 def test_a_file_without_an_executable_process_is_refused():
-    with pytest.raises(DefinitionError, match="executable"):
+    with pytest.raises(DefinitionError, match="isExecutable"):
         load_definition(LEAVE_XML.replace('isExecutable="true"', 'isExecutable="false"'))
 
 

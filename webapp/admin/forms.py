@@ -1,4 +1,5 @@
-"""Forms of 管理: a lane of the registry, a rule override, appointing and ending a position.
+"""Forms of 管理: a lane of the registry, a rule override, appointing and ending a position,
+publishing a process definition.
 
 Choices that come from the database (units, a user's positions) are filled by the view before
 validating; every message is a Chinese sentence that says what to do.
@@ -11,6 +12,7 @@ import re
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import DateField, HiddenField, SelectField, SelectMultipleField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
@@ -212,3 +214,13 @@ class EndPositionForm(FlaskForm):
         position = self.chosen
         if position is not None and field.data is not None and field.data < position.started_on:
             raise ValidationError(_("最后任职日不能早于任职日期（%(day)s）。", day=long_date(position.started_on)))
+
+
+class PublishForm(FlaskForm):
+    """发布新版本: a .bpmn file, checked by admin.operations.publish_definition."""
+
+    bpmn_file = FileField(_l("BPMN 文件"), validators=[
+        FileRequired(message=_l("请选择要发布的 .bpmn 文件。")),
+        FileAllowed(["bpmn", "xml"], message=_l("只接受 .bpmn 或 .xml 文件。"))],
+        description=_l("文件不超过 2 MB；发布前会检查 XML、表达式、泳道和表单，不通过则不作任何改动。"))
+    submit = SubmitField(_l("检查并发布"))

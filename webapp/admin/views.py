@@ -19,16 +19,18 @@ from workflows.settings import SETTINGS_BY_KEY
 
 from .. import clock
 from ..extensions import db
+from ..i18n import problem_text
 from ..models import AdminEvent, Case, LaneRuleRow, OrgUnit, Position, ProcessDefinition, RuleOverride, User
 from ..models.admin import ADMIN_EVENT_KINDS
 from ..runtime import runtime
-from ..templating import long_date, procedure_stages
+from ..templating import definition_label, long_date, procedure_stages
 from . import operations
 from .forms import (
     VARIABLE_KINDS,
     AddPositionForm,
     EndPositionForm,
     LaneForm,
+    PublishForm,
     explain_selector,
 )
 
@@ -92,6 +94,27 @@ def index():
 @bp.route("/processes")
 @admin_required
 def processes():
+    return _processes_page(PublishForm())
+
+
+@bp.route("/processes/publish", methods=["POST"])
+@admin_required
+def publish_process():
+    form = PublishForm()
+    if not form.validate_on_submit():
+        return _processes_page(form), 422
+    try:
+        row = operations.publish_definition(form.bpmn_file.data.read(), current_user)
+        db.session.commit()
+    except operations.PublishRefused as refused:
+        db.session.rollback()
+        return _processes_page(form, problems=[problem_text(p) for p in refused.problems]), 422
+    flash(_("已发布：%(name)s 第 %(version)s 版。新发起的办件使用此版本。", name=definition_label(row.name),
+            version=row.version), "success")
+    return redirect(url_for("admin.process", definition_id=row.id))
+
+
+def _processes_page(form: PublishForm, problems: list[str] | None = None):
     rows = db.session.scalars(
         db.select(ProcessDefinition).order_by(ProcessDefinition.process_key, ProcessDefinition.version.desc())).all()
     running = dict(db.session.execute(
@@ -101,7 +124,8 @@ def processes():
     grouped: dict[str, list[ProcessDefinition]] = {}
     for row in rows:
         grouped.setdefault(row.process_key, []).append(row)
-    return render_template("admin/processes.html", grouped=grouped, running=running, publishers=publishers)
+    return render_template("admin/processes.html", grouped=grouped, running=running, publishers=publishers,
+                           form=form, problems=problems)
 
 
 @bp.route("/processes/<int:definition_id>")

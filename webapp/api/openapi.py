@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import request
 
-from .openapi_schemas import INT, SCHEMAS, ref
+from .openapi_schemas import INT, SCHEMAS, obj, ref
 
 SERVER_PREFIX = "/api/v1"
 
@@ -57,6 +57,18 @@ def _op(summary: str, ok: dict[str, dict], *errors: str, body: str | None = None
 
 CASE_ID, ITEM_ID = _id("case_id", "办件编号"), _id("item_id", "事项编号")
 
+
+def _publish_operation() -> dict[str, Any]:
+    operation = _op("发布流程版本（仅系统管理员）：BPMN 文件经发布检查后成为该流程的当前版本",
+                    {"201": _json("Process", "新的当前版本")}, "403")
+    operation["requestBody"] = {"required": True, "content": {
+        "application/xml": {"schema": {"type": "string", "description": "BPMN 2.0 文件，最大 2 MB"}},
+        "multipart/form-data": {"schema": obj({"file": {"type": "string", "format": "binary"}})},
+    }}
+    operation["responses"]["422"] = _json("PublishRefused", "未通过发布检查；逐个列出元素和规则，未作任何改动")
+    operation["responses"]["413"] = _json("Error", "文件超过 2 MB")
+    return operation
+
 PATHS: dict[str, dict[str, Any]] = {
     "/auth/token": {"post": _op(
         "用用户名和密码换取访问令牌", {"200": _json("Token", "访问令牌")}, body="TokenRequest", public=True)},
@@ -66,6 +78,7 @@ PATHS: dict[str, dict[str, Any]] = {
         public=True)},
     "/processes": {"get": _op("当前版本的流程定义（开始表单字段、阶段、环节）",
                               {"200": _json("ProcessList", "流程定义")})},
+    "/processes/publish": {"post": _publish_operation()},
     "/cases": {"post": _op(
         "发起办件（与页面相同的表单校验和业务规则）", {"201": _json("Case", "新办件")}, "400", "403", "404", "500",
         body="StartCaseRequest")},

@@ -66,6 +66,11 @@ SCHEMAS: dict[str, Any] = {
         "stages": array(ref("Stage")), "steps": array(ref("ProcessStep")),
     }),
     "ProcessList": obj({"processes": array(ref("Process"))}),
+    "PublishProblem": obj({
+        "element_id": nullable(STR), "element_name": nullable(STR), "kind": nullable(STR), "line": nullable(INT),
+        "message": {**STR, "description": "哪个元素违反了哪条规则（中文）"},
+    }),
+    "PublishRefused": obj({"error": {**INT, "const": 422}, "message": STR, "problems": array(ref("PublishProblem"))}),
     "StartCaseRequest": obj({
         "process_key": STR, "unit_id": INT,
         "data": {**ANY_OBJECT, "description": "开始表单的字段（见 GET /processes 的 start.fields）"},

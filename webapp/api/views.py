@@ -19,6 +19,7 @@ ROUTES = (
     ("/auth/token", "issue_token", auth.issue_token, ["POST"]),
     ("/openapi.json", "openapi", openapi.document, ["GET"]),
     ("/processes", "list_processes", catalog.list_processes, ["GET"]),
+    ("/processes/publish", "publish_process", catalog.publish_process, ["POST"]),
     ("/cases", "start_case", cases.start_case, ["POST"]),
     ("/cases/<int:case_id>", "get_case", cases.get_case, ["GET"]),
     ("/work-items", "list_work_items", work_items.list_work_items, ["GET"]),

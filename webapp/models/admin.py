@@ -22,6 +22,7 @@ ADMIN_EVENT_KINDS = {
     "setting_removed": N_("删除本级规则设置"),
     "position_added": N_("任命职务"),
     "position_ended": N_("免去职务"),
+    "definition_published": N_("发布流程版本"),
 }
 
 
