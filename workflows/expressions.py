@@ -16,6 +16,9 @@ from typing import Any
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
 
+from .errors import Problem
+from .i18n import N_
+
 MAX_EXPRESSION_LENGTH = 2000
 MAX_STRING_LENGTH = 1000
 MAX_COLLECTION_LENGTH = 1000
@@ -63,38 +66,39 @@ class ExpressionError(ValueError):
     """An expression is outside the restricted language or failed to evaluate."""
 
 
-def check_expression(expression: str) -> list[str]:
+def check_expression(expression: str) -> list[Problem]:
     """Return the problems that make ``expression`` unacceptable (empty list when it is fine)."""
     if len(expression) > MAX_EXPRESSION_LENGTH:
-        return [f"expression longer than {MAX_EXPRESSION_LENGTH} characters"]
+        return [Problem(N_("表达式超过 %(limit)s 个字符"), {"limit": MAX_EXPRESSION_LENGTH})]
     try:
         tree = ast.parse(expression.strip(), mode="eval")
     except SyntaxError as err:
-        return [f"syntax error: {err.msg}"]
+        return [Problem(N_("表达式语法错误：%(detail)s"), {"detail": err.msg})]
     problems = []
     for node in ast.walk(tree):
         problems.extend(_node_problems(node))
     return problems
 
 
-def _node_problems(node: ast.AST) -> list[str]:
+def _node_problems(node: ast.AST) -> list[Problem]:
     if not isinstance(node, _ALLOWED_NODES):
-        return [f"{type(node).__name__} is not allowed"]
+        return [Problem(N_("表达式中不允许 %(construct)s（只能用比较、and/or/not、字面量和审定的函数）"),
+                        {"construct": type(node).__name__})]
     if isinstance(node, ast.Name) and node.id.startswith("_"):
-        return [f"name {node.id!r} starts with an underscore"]
+        return [Problem(N_("名称 %(name)s 以下划线开头，不允许"), {"name": node.id})]
     if isinstance(node, ast.Call):
         if node.keywords or not isinstance(node.func, ast.Name):
-            return ["only plain calls of vetted functions are allowed"]
+            return [Problem(N_("只允许直接调用审定的函数（不带关键字参数）"))]
         if node.func.id not in VETTED_FUNCTIONS:
-            return [f"function {node.func.id!r} is not in the vetted list"]
+            return [Problem(N_("函数 %(name)s 不在审定的函数之列"), {"name": node.func.id})]
     if isinstance(node, ast.Constant):
         value = node.value
         if isinstance(value, (str, bytes)) and len(value) > MAX_STRING_LENGTH:
-            return ["string literal too long"]
+            return [Problem(N_("字符串字面量超过 %(limit)s 个字符"), {"limit": MAX_STRING_LENGTH})]
         if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_INT:
-            return ["number literal too large"]
+            return [Problem(N_("数字字面量过大"))]
         if isinstance(value, bytes):
-            return ["bytes literals are not allowed"]
+            return [Problem(N_("不允许字节串字面量"))]
     return []
 
 
@@ -102,7 +106,7 @@ def evaluate(expression: str, variables: Mapping[str, Any]) -> Any:
     """Evaluate ``expression`` over ``variables`` in the restricted language."""
     problems = check_expression(expression)
     if problems:
-        raise ExpressionError(f"{expression!r}: {'; '.join(problems)}")
+        raise ExpressionError(f"{expression!r}: {'; '.join(str(p) for p in problems)}")
     tree = ast.parse(expression.strip(), mode="eval")
     return _Evaluator(variables).visit(tree.body)
 

@@ -7,9 +7,12 @@ Chinese label; user tasks (and the start event) carry ``formKey``, ``stage`` and
 
 from __future__ import annotations
 
+import ast
 import hashlib
+import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
 from types import MappingProxyType
 
 from lxml import etree
@@ -183,7 +186,7 @@ def check_definition(
     except DefinitionError as err:
         return list(err.problems)
     root = _parse_xml(xml.encode("utf-8") if isinstance(xml, str) else xml)
-    problems = _code_problems(root)
+    problems = _code_problems(root) + _busy_loops(root) + _timer_problems(root) + _cardinality_problems(root)
     lane_keys, form_keys, deadline_keys = set(lane_keys), set(form_keys), set(deadline_keys)
     for step in definition.steps.values():
         where = {"element_id": step.step_code, "element_name": step.label, "kind": step.kind}
@@ -193,6 +196,168 @@ def check_definition(
             problems.append(Problem(N_("泳道 %(lane)s 不是泳道配置中的键"), {"lane": step.lane}, **where))
         if step.deadline and deadline_keys and step.deadline not in deadline_keys:
             problems.append(Problem(N_("期限规则 %(deadline)s 不存在"), {"deadline": step.deadline}, **where))
+    return problems
+
+
+# Flow nodes where a case waits for a person or for time: a loop of the flow must pass one of them.
+WAITING_NODES = ("userTask", "receiveTask", "manualTask")
+WAITING_EVENTS = ("timerEventDefinition", "messageEventDefinition", "signalEventDefinition")
+
+
+def _busy_loops(root: etree._Element) -> list[Problem]:
+    """Loops of the flow that pass no user task, receive task or catching timer/message event: the
+    engine would run them without end (the refusal names one element of each loop)."""
+    nodes = {node.get("id"): node for node in root.iter() if isinstance(node.tag, str) and node.get("id")}
+    edges: dict[str, list[str]] = {}
+    for flow in root.iter(f"{{{BPMN_NS}}}sequenceFlow"):
+        source, target = flow.get("sourceRef"), flow.get("targetRef")
+        if source in nodes and target in nodes and not _waits(nodes[source]) and not _waits(nodes[target]):
+            edges.setdefault(source, []).append(target)
+    problems = []
+    for loop in _strongly_connected(edges):
+        if len(loop) > 1 or loop[0] in edges.get(loop[0], ()):
+            first = nodes[min(loop, key=lambda node_id: nodes[node_id].sourceline or 0)]
+            problems.append(Problem(
+                N_("流程中有一个循环不经过任何用户任务、接收任务或定时器，会无休止地运行（循环经过：%(loop)s）"),
+                {"loop": "、".join(sorted(loop))}, **_where(first)))
+    return problems
+
+
+def _waits(node: etree._Element) -> bool:
+    kind = etree.QName(node).localname
+    if kind in WAITING_NODES:
+        return True
+    if kind in ("intermediateCatchEvent", "boundaryEvent"):
+        return any(node.find(f"bpmn:{event}", NS) is not None for event in WAITING_EVENTS)
+    return False
+
+
+def _strongly_connected(edges: dict[str, list[str]]) -> list[list[str]]:
+    """Tarjan's strongly connected components of a directed graph, iteratively (no recursion limit)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    on_stack: set[str] = set()
+    stack: list[str] = []
+    components: list[list[str]] = []
+    vertices = set(edges) | {t for targets in edges.values() for t in targets}
+    for start in sorted(vertices):
+        if start in index:
+            continue
+        work = [(start, iter(edges.get(start, ())))]
+        index[start] = low[start] = len(index)
+        stack.append(start)
+        on_stack.add(start)
+        while work:
+            vertex, successors = work[-1]
+            for successor in successors:
+                if successor not in index:
+                    index[successor] = low[successor] = len(index)
+                    stack.append(successor)
+                    on_stack.add(successor)
+                    work.append((successor, iter(edges.get(successor, ()))))
+                    break
+                if successor in on_stack:
+                    low[vertex] = min(low[vertex], index[successor])
+            else:
+                work.pop()
+                if work:
+                    low[work[-1][0]] = min(low[work[-1][0]], low[vertex])
+                if low[vertex] == index[vertex]:
+                    component = []
+                    while True:
+                        member = stack.pop()
+                        on_stack.discard(member)
+                        component.append(member)
+                        if member == vertex:
+                            break
+                    components.append(component)
+    return components
+
+
+# Bounds of timers and of multi-instance steps (issue "hostile input": sane limits at publish time).
+MIN_TIMER = timedelta(minutes=1)
+MAX_TIMER = timedelta(days=5 * 365)
+MAX_CYCLE_REPEATS = 100
+MIN_CYCLE_INTERVAL = timedelta(hours=1)
+MAX_CARDINALITY = 500
+_DURATION = re.compile(r"^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$")
+_CYCLE = re.compile(r"^R(\d+)/(?:[^/]+/)?(P[^/]+)$")
+
+
+def _duration(text: str) -> timedelta | None:
+    """An ISO 8601 duration (years as 365 days, months as 30), or None when it is not one."""
+    match = _DURATION.match(text)
+    if match is None or text in ("P", "PT") or text.endswith("T"):
+        return None
+    years, months, weeks, days, hours, minutes, seconds = (int(g or 0) for g in match.groups())
+    return timedelta(days=years * 365 + months * 30 + weeks * 7 + days, hours=hours, minutes=minutes,
+                     seconds=seconds)
+
+
+def _literal(text: str) -> str | None:
+    """The string of a quoted literal expression ("P6M"), or None for anything else."""
+    try:
+        tree = ast.parse(text.strip(), mode="eval")
+    except SyntaxError:
+        return None
+    body = tree.body
+    return body.value if isinstance(body, ast.Constant) and isinstance(body.value, str) else None
+
+
+def _timer_problems(root: etree._Element) -> list[Problem]:
+    problems = []
+    for definition in root.iter(f"{{{BPMN_NS}}}timerEventDefinition"):
+        event = definition.getparent()
+        for value in definition:
+            if not isinstance(value.tag, str):
+                continue
+            kind = etree.QName(value).localname
+            where = {**_where(event), "line": value.sourceline}
+            problem = _timer_value_problem(kind, _literal(value.text or ""))
+            if problem is not None:
+                problems.append(Problem(problem[0], {"value": (value.text or "").strip(), **problem[1]}, **where))
+    return problems
+
+
+def _timer_value_problem(kind: str, literal: str | None) -> tuple[str, dict] | None:
+    if literal is None:
+        return N_("定时器的值 %(value)s 必须是加引号的 ISO 8601 字面量，例如 \"P6M\""), {}
+    if kind == "timeDate":
+        try:
+            datetime.fromisoformat(literal)
+        except ValueError:
+            return N_("定时器日期 %(value)s 不是 ISO 8601 日期时间"), {}
+        return None
+    if kind == "timeCycle":
+        match = _CYCLE.match(literal)
+        if match is None:
+            return N_("循环定时器 %(value)s 必须写明重复次数，形如 \"R3/PT12H\""), {}
+        repeats, interval = int(match.group(1)), _duration(match.group(2))
+        if repeats > MAX_CYCLE_REPEATS:
+            return N_("循环定时器 %(value)s 重复次数超过 %(limit)s"), {"limit": MAX_CYCLE_REPEATS}
+        if interval is None or interval < MIN_CYCLE_INTERVAL:
+            return N_("循环定时器 %(value)s 的间隔必须至少 1 小时"), {}
+        return None
+    duration = _duration(literal)
+    if duration is None:
+        return N_("定时器时长 %(value)s 不是 ISO 8601 时长"), {}
+    if not MIN_TIMER <= duration <= MAX_TIMER:
+        return N_("定时器时长 %(value)s 必须在 1 分钟到 5 年之间"), {}
+    return None
+
+
+def _cardinality_problems(root: etree._Element) -> list[Problem]:
+    problems = []
+    for cardinality in root.iter(f"{{{BPMN_NS}}}loopCardinality"):
+        task = cardinality.getparent().getparent()
+        where = {**_where(task), "line": cardinality.sourceline}
+        text = (cardinality.text or "").strip()
+        if text.isdigit():
+            if int(text) > MAX_CARDINALITY:
+                problems.append(Problem(N_("多实例次数 %(count)s 超过上限 %(limit)s"),
+                                        {"count": int(text), "limit": MAX_CARDINALITY}, **where))
+            continue
+        problems.extend(replace(problem, **where) for problem in check_expression(text))
     return problems
 
 
@@ -215,6 +380,5 @@ def _code_problems(root: etree._Element) -> list[Problem]:
     for node in root.iter(f"{{{BPMN_NS}}}conditionExpression"):
         flow = node.getparent()
         for problem in check_expression(node.text or ""):
-            problems.append(Problem(N_("条件表达式不在受限表达式语言之内：%(detail)s"), {"detail": problem},
-                                    **{**_where(flow), "line": node.sourceline}))
+            problems.append(replace(problem, **{**_where(flow), "line": node.sourceline}))
     return problems

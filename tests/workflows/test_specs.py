@@ -55,7 +55,7 @@ def test_a_condition_outside_the_restricted_language_is_refused():
     xml = LEAVE_XML.replace('decision == "approve"', "decision.__class__")
     (problem,) = check_definition(xml, LEAVE_LANES, LEAVE_FORMS)
     assert (problem.element_id, problem.element_name) == ("f4", "同意")
-    assert "受限表达式" in str(problem) and "Attribute is not allowed" in str(problem)
+    assert str(problem).endswith("表达式中不允许 Attribute（只能用比较、and/or/not、字面量和审定的函数）")
 
 
 def test_a_doctype_is_refused():
@@ -105,3 +105,69 @@ def procedure_settings():
     from workflows.settings import RuleSettings
 
     return RuleSettings.resolve([])
+
+
+def test_a_loop_that_passes_no_user_task_or_timer_is_refused():
+    spin = ('<bpmn:exclusiveGateway id="spin_a" name="空转甲" /><bpmn:exclusiveGateway id="spin_b" name="空转乙" />'
+            '<bpmn:sequenceFlow id="s1" sourceRef="spin_a" targetRef="spin_b" />'
+            '<bpmn:sequenceFlow id="s2" sourceRef="spin_b" targetRef="spin_a" />')
+    xml = LEAVE_XML.replace("</bpmn:process>", spin + "</bpmn:process>", 1)
+
+    (problem,) = check_definition(xml, LEAVE_LANES, LEAVE_FORMS)
+
+    assert problem.element_id in ("spin_a", "spin_b") and problem.line
+    assert "无休止" in str(problem) and "spin_a、spin_b" in str(problem)
+
+
+def test_a_loop_back_through_a_user_task_is_a_normal_rework_loop():
+    # 不同意 goes back to 填写申请 instead of ending: the applicant corrects and asks again
+    xml = LEAVE_XML.replace('sourceRef="approved" targetRef="refused"', 'sourceRef="approved" targetRef="ask"')
+
+    assert check_definition(xml, LEAVE_LANES, LEAVE_FORMS) == []
+
+
+TIMER_DATE = '<bpmn:timeDate>"2030-01-01T08:00:00+00:00"</bpmn:timeDate>'
+
+
+@pytest.mark.parametrize("timer", [
+    '<bpmn:timeDuration>"PT1M"</bpmn:timeDuration>', '<bpmn:timeDuration>"P5Y"</bpmn:timeDuration>',
+    '<bpmn:timeDuration>"P6M"</bpmn:timeDuration>', '<bpmn:timeCycle>"R100/PT1H"</bpmn:timeCycle>',
+    TIMER_DATE,
+], ids=["1 minute", "5 years", "6 months", "100 hourly repeats", "a date"])
+def test_a_timer_within_the_bounds_is_accepted(timer):
+    assert check_definition(LEAVE_XML.replace(TIMER_DATE, timer), LEAVE_LANES, LEAVE_FORMS) == []
+
+
+@pytest.mark.parametrize(("timer", "rule"), [
+    ('<bpmn:timeDuration>"PT59S"</bpmn:timeDuration>', "1 分钟到 5 年之间"),
+    ('<bpmn:timeDuration>"P5Y1D"</bpmn:timeDuration>', "1 分钟到 5 年之间"),
+    ('<bpmn:timeDuration>days * 2</bpmn:timeDuration>', "加引号的 ISO 8601 字面量"),
+    ('<bpmn:timeDuration>"soon"</bpmn:timeDuration>', "不是 ISO 8601 时长"),
+    ('<bpmn:timeCycle>"R101/PT1H"</bpmn:timeCycle>', "重复次数超过 100"),
+    ('<bpmn:timeCycle>"R5/PT59M"</bpmn:timeCycle>', "至少 1 小时"),
+    ('<bpmn:timeCycle>"R/PT1H"</bpmn:timeCycle>', "必须写明重复次数"),
+    ('<bpmn:timeDate>"next tuesday"</bpmn:timeDate>', "不是 ISO 8601 日期时间"),
+], ids=["59 seconds", "over 5 years", "an expression", "not a duration", "101 repeats", "59-minute cycle",
+        "endless cycle", "not a date"])
+def test_a_timer_outside_the_bounds_is_refused_and_named(timer, rule):
+    (problem,) = check_definition(LEAVE_XML.replace(TIMER_DATE, timer), LEAVE_LANES, LEAVE_FORMS)
+
+    assert (problem.element_id, problem.element_name) == ("wait", "等待") and problem.line
+    assert rule in str(problem)
+
+
+@pytest.mark.parametrize(("cardinality", "expected"), [
+    ("500", []), ("501", ["多实例次数 501 超过上限 500"]), ("len(members)", []),
+    ("members.__len__()", ["只允许直接调用审定的函数", "不允许 Attribute"]),
+])
+def test_a_multi_instance_count_is_a_bounded_literal_or_a_restricted_expression(cardinality, expected):
+    looped = LEAVE_XML.replace(
+        '<bpmn:userTask id="approve" name="审批">',
+        '<bpmn:userTask id="approve" name="审批"><bpmn:multiInstanceLoopCharacteristics isSequential="true">'
+        f"<bpmn:loopCardinality>{cardinality}</bpmn:loopCardinality></bpmn:multiInstanceLoopCharacteristics>", 1)
+
+    problems = check_definition(looped, LEAVE_LANES, LEAVE_FORMS)
+
+    assert len(problems) == len(expected)
+    for problem, words in zip(problems, expected, strict=True):
+        assert problem.element_id == "approve" and words in str(problem)
