@@ -243,6 +243,31 @@ def test_complete_with_a_missing_required_field_is_400_and_changes_nothing(app, 
     assert _case_state(app, case["id"]) == before
 
 
+@pytest.mark.parametrize("smuggled", [
+    {"activist_decision": "designate"},  # the decision of a later step
+    {"typename": "BpmnWorkflow"},  # the serializer's type key
+    {"csrf_token": "x"}, {"deliberating_units": [1]},  # a reserved name, an engine variable
+], ids=["later decision", "typename", "csrf_token", "engine variable"])
+def test_complete_with_a_key_that_is_not_a_field_of_the_step_is_400_and_changes_nothing(
+        app, client, demo, case, smuggled):
+    item_id = case["open_work_items"][0]["id"]
+    before = _case_state(app, case["id"])
+    response = client.post(f"{API}/work-items/{item_id}/complete", headers=bearer(client, "branch1_secretary"),
+                           json={"data": {**talk_data(app, demo), **smuggled}})
+    assert response.status_code == 400
+    assert list(response.json["errors"]) == list(smuggled) and "本环节表单" in response.json["errors"][
+        next(iter(smuggled))][0]
+    assert _case_state(app, case["id"]) == before
+
+
+def test_a_start_form_with_an_unknown_key_is_400_and_creates_nothing(app, client, demo):
+    response = start_case(client, bearer(client, "branch1_secretary"), demo.unit_ids["branch1"],
+                          applicant(stage="full_member"))
+    assert response.status_code == 400 and list(response.json["errors"]) == ["stage"]
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count(Case.id))) == 0
+
+
 def test_complete_refused_by_a_rule_is_400_beside_the_field(app, client, demo, case):
     # 谈话日期 before the application: the form is well-formed, the domain rule refuses it.
     item_id = case["open_work_items"][0]["id"]

@@ -11,8 +11,8 @@ from ..models import Case, OrgUnit
 from ..runtime import runtime
 from . import serializers
 from .auth import api_user
-from .fields import build_api_form
-from .responses import api_error, form_errors, json_body, validation_error
+from .fields import build_api_form, data_errors
+from .responses import api_error, json_body, validation_error
 
 
 def start_case():
@@ -30,8 +30,9 @@ def start_case():
     start = runtime().definition(row).start_step
     data = body.get("data") if isinstance(body.get("data"), dict) else {}
     form = build_api_form(row.process_key, start.form_key, unit.id, data)
-    if form is not None and not form.validate():
-        return validation_error(form_errors(form))
+    errors = data_errors(form, data)
+    if errors:
+        return validation_error(errors)
     try:
         case = operations.start_case(row, unit, formkit.submitted_data(form) if form else {}, user)
     except operations.GuardFailed as refused:

@@ -8,6 +8,7 @@ from werkzeug.datastructures import MultiDict
 
 from ..cases import formkit
 from ..forms import FORMS, describe_fields
+from .responses import form_errors
 
 
 class FormNotRegistered(LookupError):
@@ -48,3 +49,16 @@ def form_fields(process_key: str, form_key: str | None, unit_id: int | None) -> 
         if field["choices"] == [] and getattr(bound, "choices", None):
             field["choices"] = [{"value": c.value, "label": str(c.label)} for c in bound.iter_choices()]
     return described
+
+
+UNKNOWN_FIELD = "此环节的表单没有这个字段，不能提交（只接受本环节表单中的字段）。"
+
+
+def data_errors(form, data: dict[str, Any]) -> dict[str, list[str]]:
+    """What is wrong with ``data`` for the step: keys that are not fields of its form (a field of
+    another step, a reserved or engine name) and the form's own validation; empty when it is fine."""
+    fields = {field.name for field in form} if form is not None else set()
+    errors = {key: [UNKNOWN_FIELD] for key in data if key not in fields or key in ("csrf_token", "submit")}
+    if form is not None and not form.validate():
+        errors.update(form_errors(form))
+    return errors

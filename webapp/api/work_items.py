@@ -17,8 +17,8 @@ from ..extensions import db
 from ..models import User, WorkItem
 from . import serializers
 from .auth import api_user
-from .fields import build_api_form
-from .responses import api_error, form_errors, json_body, validation_error
+from .fields import build_api_form, data_errors
+from .responses import api_error, json_body, validation_error
 
 ALREADY_HANDLED = "此事项已被他人办理或认领，或状态已发生变化，请刷新后查看最新情况。"
 NOT_YOURS = "您在此事项的办理单位没有可办理此事项的职务，不能认领或办理。"
@@ -77,8 +77,9 @@ def complete_work_item(item_id: int):
     data = body.get("data") if isinstance(body.get("data"), dict) else {}
     case, case_id = item.case, item.case_id
     form = build_api_form(case.process_key, item.form_key, case.unit_id, data)
-    if form is not None and not form.validate():
-        return validation_error(form_errors(form))
+    errors = data_errors(form, data)
+    if errors:
+        return validation_error(errors)
     try:
         case = operations.complete_work_item(item, formkit.submitted_data(form) if form else {}, user)
         db.session.commit()
