@@ -26,11 +26,4 @@ def init_app(app: Flask) -> None:
 
 def problem_text(problem) -> str:
     """A publish-time Problem (workflows.errors) in the reader's language: where, then the rule broken."""
-    rule = gettext(problem.message, **problem.params)
-    where = []
-    if problem.element_id:
-        name = f"（{problem.element_name}）" if problem.element_name else ""
-        where.append(f"{problem.kind or ''} {problem.element_id}".strip() + name)
-    if problem.line:
-        where.append(gettext("第 %(line)s 行", line=problem.line))
-    return f"{'，'.join(where)}：{rule}" if where else rule
+    return problem.text(gettext)

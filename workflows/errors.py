@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
+
+from .i18n import N_
+
+LINE = N_("第 %(line)s 行")
 
 
 @dataclass(frozen=True)
@@ -19,19 +23,20 @@ class Problem:
     kind: str | None = None
     line: int | None = None
 
-    def where(self) -> str:
-        """元素 kind id（name），第 n 行: what a reader looks for in the file (untranslated)."""
-        parts = []
+    def text(self, translate: Callable[[str], str] = lambda message: message) -> str:
+        """元素 kind id（name），第 n 行：rule — with ``translate`` (the web layer's gettext) applied to
+        each template, so the same wording serves the CLI (untranslated) and the pages."""
+        where = []
         if self.element_id:
-            parts.append(f"{self.kind or ''} {self.element_id}".strip()
+            where.append(f"{self.kind or ''} {self.element_id}".strip()
                          + (f"（{self.element_name}）" if self.element_name else ""))
         if self.line:
-            parts.append(f"第 {self.line} 行")
-        return "，".join(parts)
+            where.append(translate(LINE) % {"line": self.line})
+        rule = translate(self.message) % self.params
+        return f"{'，'.join(where)}：{rule}" if where else rule
 
     def __str__(self) -> str:
-        where = self.where()
-        return f"{where}：{self.message % self.params}" if where else self.message % self.params
+        return self.text()
 
 
 class DefinitionError(ValueError):
