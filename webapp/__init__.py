@@ -37,7 +37,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 def _init_extensions(app: Flask) -> None:
     from . import models  # noqa: F401  (register the tables)
-    from .runtime import Runtime
+    from .runtime import Runtime, engine_budget
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"))
@@ -45,7 +45,7 @@ def _init_extensions(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message = None  # the login page itself says what to do
     csrf.init_app(app)
-    app.extensions["partyflow_runtime"] = Runtime()
+    app.extensions["partyflow_runtime"] = Runtime(engine_budget(app.config))
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         with app.app_context():
             _tune_sqlite(app.config["SQLITE_SYNCHRONOUS"])

@@ -25,6 +25,12 @@ class DefaultConfig:
     API_TOKEN_MAX_AGE = 12 * 3600
     # Inbox page size.
     PAGE_SIZE = 20
+    # What one engine call (start a case, complete a step) may do; past it the case goes to 异常 with a
+    # message for admins instead of hanging a worker (a loop without a person in it, a huge collection).
+    ENGINE_MAX_STEPS = 200
+    ENGINE_MAX_SECONDS = 5.0
+    ENGINE_MAX_INSTANCES = 500
+    ENGINE_MAX_DEPTH = 900
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from flask import current_app
 
-from workflows.engine import CaseEngine
+from workflows.engine import Budget, CaseEngine
 from workflows.serialization import CaseSerializer
 from workflows.specs import Definition, cached_definition, load_definition
 
@@ -15,8 +17,8 @@ from .models import ProcessDefinition
 class Runtime:
     """CaseEngine + CaseSerializer, with definitions resolved from the database by content hash."""
 
-    def __init__(self):
-        self.engine = CaseEngine()
+    def __init__(self, budget: Budget | None = None):
+        self.engine = CaseEngine(budget)
         self.serializer = CaseSerializer(self.definition_by_sha256)
         self._sha256_by_id: dict[int, str] = {}  # published versions never change
 
@@ -36,8 +38,16 @@ class Runtime:
         cached = cached_definition(sha256)
         if cached is not None:
             return cached
-        row = db.session.scalars(db.select(ProcessDefinition).filter_by(sha256=sha256).limit(1)).one()
+        row = db.session.scalars(db.select(ProcessDefinition).filter_by(sha256=sha256).limit(1)).first()
+        if row is None:
+            raise LookupError(f"no process definition with SHA-256 {sha256!r}")
         return load_definition(row.bpmn_xml)
+
+
+def engine_budget(config: Mapping) -> Budget:
+    """The engine's budget from the app's settings (ENGINE_MAX_* in config.py)."""
+    return Budget(max_steps=int(config["ENGINE_MAX_STEPS"]), max_seconds=float(config["ENGINE_MAX_SECONDS"]),
+                  max_instances=int(config["ENGINE_MAX_INSTANCES"]), max_depth=int(config["ENGINE_MAX_DEPTH"]))
 
 
 def runtime() -> Runtime:

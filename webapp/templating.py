@@ -53,7 +53,7 @@ KEY_DATES = (
 WORK_ITEM_STATUSES = {"open": N_("办理中"), "completed": N_("已办"), "cancelled": N_("已取消")}
 
 # Kinds of AuditEvent whose summary is a step label (Case.current_step for reroute).
-STEP_SUMMARY_KINDS = frozenset({"start", "complete", "claim", "reassign", "finish", "reroute"})
+STEP_SUMMARY_KINDS = frozenset({"start", "complete", "claim", "reassign", "finish", "reroute", "resume"})
 
 
 def definition_label(text: str | None) -> str:
@@ -213,6 +213,11 @@ def page_url(page: int) -> str:
 
 
 def init_app(app: Flask) -> None:
+    from .cases.case_errors import case_error_text
+    from .cases.operations import is_stopped
+
+    app.add_template_global(case_error_text, "case_error_text")
+    app.add_template_global(is_stopped, "case_is_stopped")
     app.add_template_filter(long_date, "long_date")
     app.add_template_filter(local_datetime, "local_datetime")
     app.add_template_global(has_endpoint, "has_endpoint")

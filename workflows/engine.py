@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -14,8 +15,9 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinitio
 from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask
 from SpiffWorkflow.task import TaskState
 
-from .errors import EngineError, TaskNotReady
-from .expressions import restricted_script_engine
+from .errors import BudgetExceeded, EngineError, TaskNotReady
+from .expressions import ExpressionError, restricted_script_engine
+from .i18n import N_
 from .specs import Definition, Step
 
 
@@ -43,11 +45,28 @@ class CaseSnapshot:
     end_event: str | None
 
 
+@dataclass(frozen=True)
+class Budget:
+    """What one engine call (start, complete) may do. SpiffWorkflow itself runs a loop of gateways for
+    ever and expands a multi-instance over any collection it is given; a definition is untrusted, so
+    every call counts its steps and its time, and each multi-instance checks its count (instances.py)."""
+
+    max_steps: int = 200
+    max_seconds: float = 5.0
+    # The same cap as a literal loopCardinality at publish time (specs.MAX_CARDINALITY).
+    max_instances: int = 500
+    # SpiffWorkflow's task iterator silently stops at depth 1000 (util/task.py, max_depth): a task
+    # deeper in the tree would never be seen as ready. A case stops well before that.
+    max_depth: int = 900
+
+
 class CaseEngine:
     """Stateless facade over SpiffWorkflow; the caller persists what it returns."""
 
-    def __init__(self):
+    def __init__(self, budget: Budget | None = None):
+        self.budget = budget or Budget()
         self.script_engine = restricted_script_engine()
+        self.script_engine.max_instances = self.budget.max_instances  # read by instances.py
 
     def start(self, definition: Definition, data: Mapping[str, Any]) -> BpmnWorkflow:
         """Create a case's workflow with the start form's data and run it to the first waits."""
@@ -65,7 +84,7 @@ class CaseEngine:
         try:
             task.run()
         except Exception as err:
-            raise EngineError(str(err)) from err
+            raise _engine_error(err) from err
         self._run(workflow)
 
     def snapshot(self, definition: Definition, workflow: BpmnWorkflow) -> CaseSnapshot:
@@ -138,7 +157,49 @@ class CaseEngine:
         return task
 
     def _run(self, workflow: BpmnWorkflow) -> None:
+        """do_engine_steps within the budget: BudgetExceeded stops the call before the step that
+        would go over it; the caller then keeps the case's previous state (it never saves this one)."""
+        budget, steps, deadline = self.budget, 0, time.monotonic() + self.budget.max_seconds
+
+        def before_step(task) -> None:
+            nonlocal steps
+            steps += 1
+            if steps > budget.max_steps:
+                raise BudgetExceeded(f"more than {budget.max_steps} engine steps",
+                                     N_("一次运行超过 %(limit)s 步（流程中可能有不经过人工环节的循环）"),
+                                     limit=budget.max_steps)
+            if time.monotonic() > deadline:
+                raise BudgetExceeded(f"more than {budget.max_seconds} s", N_("一次运行超过 %(limit)s 秒"),
+                                     limit=budget.max_seconds)
+
         try:
-            workflow.do_engine_steps()
+            workflow.do_engine_steps(will_complete_task=before_step)
+        except EngineError:
+            raise
         except Exception as err:
-            raise EngineError(str(err)) from err
+            raise _engine_error(err) from err
+        depth = _depth(workflow.last_task)
+        if depth > budget.max_depth:
+            raise BudgetExceeded(f"task tree {depth} deep", N_("流程任务树深度达到 %(depth)s，超过上限 %(limit)s"),
+                                 depth=depth, limit=budget.max_depth)
+
+
+def _depth(task) -> int:
+    """How deep ``task`` is in its workflow's task tree (the last task run is the deepest there is)."""
+    depth = 0
+    while task is not None:
+        depth, task = depth + 1, task.parent
+    return depth
+
+
+def _engine_error(err: Exception) -> EngineError:
+    """The EngineError for what SpiffWorkflow raised; an expression the restricted language refused
+    (a definition stored before the publish checks, or loaded from a fixture) says so."""
+    cause: BaseException | None = err
+    while cause is not None:
+        if isinstance(cause, EngineError):
+            return cause
+        if isinstance(cause, ExpressionError):
+            return EngineError(str(err), N_("流程定义中的表达式或脚本不被允许：%(detail)s"))
+        cause = getattr(cause, "exception", None) or cause.__cause__ or cause.__context__
+    return EngineError(str(err))

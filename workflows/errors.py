@@ -62,4 +62,27 @@ class NoResponsibleUnit(LookupError):
 
 
 class EngineError(RuntimeError):
-    """The engine failed while running a case (e.g. a gateway condition could not be evaluated)."""
+    """The engine failed while running a case (e.g. a gateway condition could not be evaluated).
+
+    ``reason`` (an ``N_()`` template) and ``params`` say why in words an admin can read, in the
+    reader's language; ``str()`` keeps the technical detail for the log."""
+
+    reason = N_("流程引擎出错：%(detail)s")
+
+    def __init__(self, detail: str, reason: str | None = None, **params: Any):
+        super().__init__(detail)
+        if reason is not None:
+            self.reason = reason
+        self.params = {"detail": detail, **params}
+
+
+class BudgetExceeded(EngineError):
+    """One engine call ran more steps, longer, or over more instances than its budget allows: a loop in
+    the definition, or data the definition did not expect. The case stops instead of hanging a worker."""
+
+
+class StateUnreadable(EngineError):
+    """A stored case state cannot be loaded (corrupt, or written by an unknown serializer version):
+    nothing of it runs."""
+
+    reason = N_("办件的流程状态无法读取（%(detail)s）")

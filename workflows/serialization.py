@@ -14,9 +14,12 @@ from uuid import UUID
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter
+from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 
+from .errors import StateUnreadable
 from .expressions import restricted_script_engine
+from .i18n import N_
 from .specs import Definition
 
 SERIALIZER_VERSION = "partyflow-1"
@@ -63,8 +66,24 @@ class CaseSerializer:
         return self._serializer.serialize_json(workflow)
 
     def loads(self, state: str) -> BpmnWorkflow:
-        """Restore a workflow written by :meth:`dumps`."""
-        dct = json.loads(state)
-        if dct.pop(BpmnWorkflowSerializer.VERSION_KEY, None) != SERIALIZER_VERSION:
-            raise ValueError("unknown case state version")
-        return self._serializer.from_dict(dct)
+        """Restore a workflow written by :meth:`dumps`; StateUnreadable for anything else (not JSON, another
+        serializer version, a definition we do not have, a malformed tree). Restoring runs nothing: the
+        serializer only builds the task tree and data of the types it registers."""
+        try:
+            dct = json.loads(state)
+        except (TypeError, ValueError) as err:
+            raise StateUnreadable(f"not JSON: {err}", N_("不是有效的 JSON")) from err
+        if not isinstance(dct, dict):
+            raise StateUnreadable("not a JSON object", N_("不是有效的流程状态"))
+        version = dct.pop(BpmnWorkflowSerializer.VERSION_KEY, None)
+        if version != SERIALIZER_VERSION:
+            raise StateUnreadable(f"serializer version {version!r}", N_("未知的状态版本 %(version)s"),
+                                  version=str(version)[:40])
+        if dct.get("typename") != "BpmnWorkflow":  # the registry would hand back any other type, or the dict
+            raise StateUnreadable(f"typename {dct.get('typename')!r}", N_("状态内容已损坏"))
+        try:
+            return self._serializer.from_dict(dct)
+        # A damaged document fails anywhere inside SpiffWorkflow's converters; a database error is not
+        # the state's fault and goes on up.
+        except (LookupError, TypeError, ValueError, AttributeError, AssertionError, SpiffWorkflowException) as err:
+            raise StateUnreadable(f"{type(err).__name__}: {err}", N_("状态内容已损坏")) from err

@@ -23,6 +23,7 @@ from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 from .errors import DefinitionError, Problem
 from .expressions import check_expression
 from .i18n import N_
+from .instances import cap_instances
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 SPIFF_NS = "http://spiffworkflow.org/bpmn/schema/1.0/core"
@@ -127,6 +128,7 @@ def _parse(data: bytes, digest: str) -> Definition:
         raise DefinitionError([Problem(N_("BPMN 结构错误：%(detail)s"), {"detail": str(err)})]) from err
     for process_spec in (spec, *subprocess_specs.values()):
         _use_item_names(process_spec)
+        cap_instances(process_spec.task_specs.values())
     lane_of = _lane_membership(process)
     steps = {s.step_code: s for s in _steps(process, lane_of)}
     lanes = {lane.get("id"): lane.get("name") or lane.get("id") for lane in process.iter(f"{{{BPMN_NS}}}lane")}

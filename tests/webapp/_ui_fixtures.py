@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from webapp import clock
 from webapp.demo import fake_id_number
 from webapp.extensions import db
-from webapp.models import Case, WorkItem
+from webapp.models import Case, Member, WorkItem
 
 
 def application_form(name: str = "张三", birth: date = date(1999, 5, 6), serial: int = 901, **changes) -> dict:
@@ -28,6 +28,15 @@ def start_application(client, app, unit_id: int, **form) -> Case:
     client.get(response.headers["Location"])  # the case page, as the browser would (shows the flash)
     with app.app_context():
         return db.session.get(Case, case_id)
+
+
+def talk_form(app, branch_id: int, **changes) -> dict:
+    """The 党组织派人谈话 form, the talker a full member in good standing of ``branch_id``."""
+    with app.app_context():
+        talker = db.session.scalars(db.select(Member).filter_by(unit_id=branch_id, stage="full_member",
+                                                                in_good_standing=True).limit(1)).one()
+    form = {"talk_date": clock.today().isoformat(), "talker_ids": str(talker.id), "summary": "谈话了解入党动机。"}
+    return {**form, **changes}
 
 
 def open_item(app, case_id: int) -> WorkItem:

@@ -5,18 +5,11 @@ from __future__ import annotations
 import re
 
 from _ui_fixtures import days_later, open_item, start_application
+from _ui_fixtures import talk_form as _talk_form
 
 from webapp import clock
 from webapp.extensions import db
-from webapp.models import Member, WorkItem
-
-
-def _talk_form(app, branch_id: int, **changes) -> dict:
-    with app.app_context():
-        talker = db.session.scalars(db.select(Member).filter_by(unit_id=branch_id, stage="full_member",
-                                                                in_good_standing=True).limit(1)).one()
-    form = {"talk_date": clock.today().isoformat(), "talker_ids": str(talker.id), "summary": "谈话了解入党动机。"}
-    return {**form, **changes}
+from webapp.models import WorkItem
 
 
 def test_work_item_of_another_branch_is_forbidden_to_view_and_to_submit(app, client, demo, login):

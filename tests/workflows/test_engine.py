@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from workflows.engine import CaseEngine
-from workflows.errors import EngineError, TaskNotReady
+from workflows.errors import EngineError, StateUnreadable, TaskNotReady
 from workflows.serialization import CaseSerializer
 from workflows.specs import load_definition
 
@@ -97,5 +97,24 @@ def test_the_serialized_case_holds_a_reference_to_its_definition_not_the_spec(en
 
 
 def test_a_state_of_an_unknown_format_is_refused(serializer):
-    with pytest.raises(ValueError):
+    with pytest.raises(StateUnreadable) as refused:
         serializer.loads(json.dumps({"serializer_version": "1.5", "tasks": {}}))
+    assert refused.value.params["version"] == "1.5"
+
+
+@pytest.mark.parametrize("state", [
+    "{not json", "[]", "null", json.dumps({"serializer_version": "partyflow-1"}),
+    json.dumps({"serializer_version": "partyflow-1", "typename": "datetime", "value": "2020-01-01"}),
+    json.dumps({"serializer_version": "partyflow-1", "typename": "BpmnWorkflow", "spec_ref": "0" * 64}),
+])
+def test_a_damaged_state_is_reported_unreadable_and_nothing_is_built(serializer, state):
+    with pytest.raises(StateUnreadable):
+        serializer.loads(state)
+
+
+def test_a_damaged_task_tree_is_reported_unreadable(engine, serializer):
+    stored = json.loads(serializer.dumps(engine.start(LEAVE, {})))
+    for task in stored["tasks"].values():
+        task["parent"] = "not-a-uuid"
+    with pytest.raises(StateUnreadable):
+        serializer.loads(json.dumps(stored))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import url_for
+from flask import current_app, url_for
 
 from .. import permissions
 from ..cases import formkit, operations
@@ -39,7 +39,9 @@ def start_case():
         return validation_error(formkit.violations_by_field(refused.violations))
     except operations.CaseError as err:
         db.session.rollback()
-        return api_error(500, f"流程引擎无法发起此办件：{err}。请联系系统管理员检查流程定义。")
+        current_app.logger.error("starting a %s case failed in the engine: %s", row.process_key, err)
+        return api_error(500, f"流程引擎无法发起此办件：{err.reason()}。办件没有创建，"
+                              "请联系系统管理员检查流程定义或设置。")
     db.session.commit()
     return serializers.case_detail(case), 201, {"Location": url_for("api.get_case", case_id=case.id)}
 

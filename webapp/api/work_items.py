@@ -13,6 +13,7 @@ from workflows.org import POSITIONS
 
 from .. import clock, permissions
 from ..cases import formkit, operations
+from ..cases.case_errors import case_error_text
 from ..extensions import db
 from ..models import User, WorkItem
 from . import serializers
@@ -88,10 +89,13 @@ def complete_work_item(item_id: int):
     except (operations.AlreadyHandled, StaleDataError):
         db.session.rollback()
         return api_error(409, ALREADY_HANDLED)
-    except operations.CaseError as err:
+    except operations.CaseStopped as stopped:
+        db.session.commit()  # the case is 异常 now: admins must see it
+        current_app.logger.error("case %s stopped at work item %s: %s", case_id, item_id, stopped)
+        return api_error(409, f"提交未生效：{case_error_text(stopped.case)}")
+    except operations.CaseInError as in_error:
         db.session.rollback()
-        current_app.logger.error("case %s: engine refused work item %s: %s", case_id, item_id, err)
-        return api_error(500, f"流程引擎无法继续办理此事项（{err}），办件未作任何改动。请联系系统管理员检查流程定义。")
+        return api_error(409, f"提交未生效：{case_error_text(in_error.case)}")
     return {"case": serializers.case_summary(case), "next_work_items": serializers.open_work_items(case)}
 
 

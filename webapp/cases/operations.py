@@ -17,9 +17,8 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from workflows.calendar import parse_date
 from workflows.engine import ReadyTask
-from workflows.errors import EngineError, NoResponsibleUnit, TaskNotReady
+from workflows.errors import EngineError, NoResponsibleUnit, StateUnreadable, TaskNotReady
 from workflows.guards import Violation
-from workflows.i18n import N_
 from workflows.org import OrgUnitRef
 from workflows.procedures import PROCEDURES
 from workflows.routing import intermediate_deliberators, resolve_unit
@@ -33,6 +32,7 @@ from ..models import AuditEvent, Case, Member, OrgUnit, Position, ProcessDefinit
 from ..orgcache import TOKEN, OrgConfig, config_as_of, current_config
 from ..orgtree import DbOrgTree
 from ..runtime import runtime
+from .case_errors import ROUTING_ERROR, STOPPED_KINDS, engine_error_detail, error_text
 from .context import member_from_start_form, step_context
 from .writes import CaseWrites
 
@@ -50,7 +50,32 @@ class AlreadyHandled(Exception):
 
 
 class CaseError(Exception):
-    """The engine could not run the case on (e.g. a gateway condition failed); nothing was changed."""
+    """The engine could not start the case (over its budget, a refused expression); nothing was created."""
+
+    def __init__(self, err: EngineError):
+        super().__init__(str(err))
+        self.engine_error = err
+
+    def reason(self, translate=lambda message: message) -> str:
+        return translate(self.engine_error.reason) % self.engine_error.params
+
+
+class CaseStopped(Exception):
+    """The engine could not run the case on: the case is now 异常 and that is written (the caller
+    commits it, so admins see it); the submission did not take effect and the work item stays open."""
+
+    def __init__(self, case: Case):
+        super().__init__(case.error_message)
+        self.case = case
+
+
+class CaseInError(Exception):
+    """The case was stopped earlier (engine failure, unreadable state): nothing runs until an admin
+    resumes it; nothing was changed."""
+
+    def __init__(self, case: Case):
+        super().__init__(case.error_message)
+        self.case = case
 
 
 def current_definition(process_key: str) -> ProcessDefinition | None:
@@ -77,7 +102,7 @@ def start_case(definition_row: ProcessDefinition, unit: OrgUnit, data: dict[str,
     try:
         workflow = rt.engine.start(definition, variables)
     except EngineError as err:
-        raise CaseError(str(err)) from err
+        raise CaseError(err) from err
     now = clock.now()
     case = Case(
         business_key=_business_key(definition.process_id), process_key=definition.process_id,
@@ -118,21 +143,35 @@ def complete_work_item(item: WorkItem, data: dict[str, Any], actor: User) -> Cas
     now_open = next((i for i in open_items if i.id == item.id), None)  # as it is now, under the lock
     if now_open is None or (now_open.assignee_id is not None and now_open.assignee_id != actor.id):
         raise AlreadyHandled()
+    if is_stopped(case):
+        raise CaseInError(case)
     writes = CaseWrites(case)
     with db.session.no_autoflush:  # written at the end, once every change is known
-        _complete(writes, config, item, [i for i in open_items if i.id != item.id], data, actor)
+        stopped = _complete(writes, config, item, [i for i in open_items if i.id != item.id], data, actor)
         writes.write()
+    if stopped:
+        raise CaseStopped(case)
     return case
 
 
+def is_stopped(case: Case) -> bool:
+    """The engine stopped the case (a failure, an unreadable state): nothing of it runs now."""
+    return case.status == "error" and (case.error_detail or {}).get("kind") in STOPPED_KINDS
+
+
 def _complete(writes: CaseWrites, config: OrgConfig, item: WorkItem, other_open_items: list, data: dict[str, Any],
-              actor: User) -> None:
+              actor: User) -> bool:
+    """Run the step; True when the engine stopped the case instead (then only the error is written)."""
     case = writes.case
     rt = runtime()
     definition = rt.definition_of(case.definition_id)
     procedure = PROCEDURES[definition.process_id]
     org = _org_around(case.unit_id, config)
-    workflow = rt.serializer.loads(case.state)
+    try:
+        workflow = rt.serializer.loads(case.state)
+    except StateUnreadable as err:
+        _stop_case(writes, "state", item, err, actor)
+        return True
     # The engine's variables as of the last step: written with the state, in the same statement,
     # so they are what rt.engine.case_data(workflow) would compute again.
     case_variables = dict(case.variables)
@@ -147,7 +186,8 @@ def _complete(writes: CaseWrites, config: OrgConfig, item: WorkItem, other_open_
     except TaskNotReady as err:
         raise AlreadyHandled() from err
     except EngineError as err:
-        raise CaseError(str(err)) from err
+        _stop_case(writes, "engine", item, err, actor)
+        return True
     # Unclaimed or claimed by the actor (complete_work_item checked): the actor is its assignee now.
     writes.update(WorkItem, item.id, status="completed", completed_at=clock.now(), completed_by_id=actor.id,
                   assignee_id=actor.id)
@@ -155,12 +195,25 @@ def _complete(writes: CaseWrites, config: OrgConfig, item: WorkItem, other_open_
     _save_submission(writes, item, item.step_code, item.form_key, data, actor)
     _apply_member_changes(writes, procedure, item.form_key, data, derived, {**case_variables, **derived})
     _after_engine_step(writes, definition, workflow, other_open_items, org, actor)
+    return False
+
+
+def _stop_case(writes: CaseWrites, kind: str, item: WorkItem, err: EngineError, actor: User) -> None:
+    """异常: the case keeps its state as before the step (the failed run is never saved) and waits for
+    an admin; the event names the step and the reason in words (the technical detail goes to the log)."""
+    case = writes.case
+    case.status = "error"
+    case.error_detail = engine_error_detail(kind, item.title, err)
+    case.error_message = error_text(case.error_detail, translate=lambda message: message)
+    case.updated_at = clock.now()
+    _record(writes, "error", actor, step_code=item.step_code, summary=case.error_message)
 
 
 @stale_means_already_handled
 def reroute_case(case: Case, actor: User) -> bool:
-    """重新路由: after an admin fixed the tree or the lane registry, route the ready tasks of a case in
-    error again; True when every ready task found its unit and the case runs on."""
+    """重新路由 / 恢复办件: after an admin fixed the tree, the lane registry or what stopped the engine,
+    route the ready tasks of a case in error again; True when every ready task found its unit and the
+    case runs on. A case whose state cannot be read stays in error."""
     case = _lock_case(case.id)
     if case.status != "error":
         raise AlreadyHandled()
@@ -168,14 +221,18 @@ def reroute_case(case: Case, actor: User) -> bool:
     rt = runtime()
     definition = rt.definition_of(case.definition_id)
     org = _org_around(case.unit_id, locked.config)
-    workflow = rt.serializer.loads(case.state)
+    try:
+        workflow = rt.serializer.loads(case.state)
+    except StateUnreadable:
+        return False
+    kind = "resume" if is_stopped(case) else "reroute"
     writes = CaseWrites(case)
     with db.session.no_autoflush:
         case.status, case.error_message, case.error_detail = "running", None, None
         _sync_work_items(writes, definition, rt.engine.snapshot(definition, workflow), locked.open_items, org, actor)
         running = case.status == "running"
         if running:
-            _record(writes, "reroute", actor, summary=case.current_step)
+            _record(writes, kind, actor, summary=case.current_step)
         writes.write()
     return running
 
@@ -346,15 +403,12 @@ def _sync_work_items(writes: CaseWrites, definition, snapshot, open_items, org: 
         )
 
 
-ROUTING_ERROR = N_("环节「%(step)s」的泳道 %(lane)s（%(selector)s）在组织架构中找不到办理单位（办件单位：%(unit)s）。"
-                   "请管理员检查组织架构或泳道配置后重新路由。")
-
-
 def _put_in_error(writes: CaseWrites, task: ReadyTask, err: NoResponsibleUnit, actor) -> None:
     # Never a lost task: the engine state keeps the ready task; the case waits for an admin.
     case = writes.case
     case.status = "error"
-    case.error_detail = {"step": task.step.label, "lane": err.lane, "selector": err.selector, "unit": err.unit_name}
+    case.error_detail = {"kind": "routing", "step": task.step.label, "lane": err.lane, "selector": err.selector,
+                         "unit": err.unit_name}
     case.error_message = ROUTING_ERROR % case.error_detail
     _record(writes, "error", actor, step_code=task.step_code, summary=case.error_message)
 

@@ -77,17 +77,19 @@ def show(case_id: int):
     return render_template(
         "cases/show.html", case=case, records=[(s, record_rows(case, s)) for s in submissions],
         events=events, chain=chain_status(case, events), open_items=open_items,
-        marks=diagram_marks(case, submissions), step_labels=_step_labels(case), routing_error=operations.ROUTING_ERROR,
+        marks=diagram_marks(case, submissions), step_labels=_step_labels(case),
     )
 
 
 @bp.route("/<int:case_id>/reroute", methods=["POST"])
 @login_required
 def reroute(case_id: int):
-    """重新路由 a case in error, once an admin has fixed the organisation tree or the lane registry."""
+    """重新路由 / 恢复办件: a case in error, once an admin has fixed the organisation tree, the lane
+    registry or what stopped the engine."""
     case = db.get_or_404(Case, case_id)
     if not current_user.is_admin:
         abort(403)
+    stopped = operations.is_stopped(case)
     try:
         routed = operations.reroute_case(case, current_user)
     except operations.AlreadyHandled:
@@ -95,10 +97,11 @@ def reroute(case_id: int):
         return render_error(409)
     if routed:
         db.session.commit()
-        flash(_("已重新路由：办件恢复办理。"), "success")
+        flash(_("办件已恢复办理。") if stopped else _("已重新路由：办件恢复办理。"), "success")
     else:
         db.session.rollback()
-        flash(_("仍有环节找不到办理单位，请先检查组织架构或泳道配置。"), "error")
+        flash(_("办件保存的流程状态仍无法读取，不能恢复。") if stopped
+              else _("仍有环节找不到办理单位，请先检查组织架构或泳道配置。"), "error")
     return redirect(url_for("cases.show", case_id=case_id))
 
 
@@ -263,6 +266,12 @@ def _start(row: ProcessDefinition, unit: OrgUnit, form) -> tuple[int, str] | Non
     except operations.GuardFailed as err:
         db.session.rollback()
         formkit.attach_violations(form, err.violations)
+        return None
+    except operations.CaseError as err:
+        db.session.rollback()
+        current_app.logger.error("starting a %s case failed in the engine: %s", row.process_key, err)
+        flash(_("无法发起：%(reason)s。办件没有创建，您填写的内容仍在下面；请联系系统管理员检查流程定义或设置。",
+                reason=err.reason(_)), "error")
         return None
     return started
 

@@ -12,6 +12,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from .. import clock, permissions
 from ..cases import formkit, operations
+from ..cases.case_errors import case_error_text
 from ..cases.forms import InboxFilterForm, ReassignForm, choices
 from ..cases.views import case_title_loading, record_rows
 from ..errors import render_error
@@ -121,9 +122,14 @@ def _submit(item: WorkItem, form):
     except operations.AlreadyHandled:
         db.session.rollback()
         return render_error(409)
-    except operations.CaseError as err:
+    except operations.CaseStopped as stopped:
+        db.session.commit()  # the case is 异常 now: admins must see it
+        current_app.logger.error("case %s stopped at work item %s: %s", case_id, item_id, stopped)
+        flash(_("提交未生效：%(error)s", error=case_error_text(stopped.case)), "error")
+        return redirect(url_for("cases.show", case_id=case_id))
+    except operations.CaseInError as in_error:
         db.session.rollback()
-        flash(_("办件无法继续流转：%(error)s", error=str(err)), "error")
+        flash(_("提交未生效：%(error)s", error=case_error_text(in_error.case)), "error")
         return redirect(url_for("cases.show", case_id=case_id))
     # The confirmation travels in the address, not in the session cookie: see _submitted_notice.
     return redirect(url_for("inbox.index", done=item_id))
