@@ -327,3 +327,19 @@ def test_a_step_whose_form_is_not_registered_is_a_clear_500(app, client, demo, c
     assert response.status_code == 500
     assert response.json == {"error": 500, "message": response.json["message"]}
     assert "R99_unknown" in response.json["message"] and "Traceback" not in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("shaped, message", [
+    ({"summary": {"typename": "datetime", "value": "2020-01-01"}}, "不接受对象"),  # the serializer's type key
+    ({"summary": ["两段", "文字"]}, "不接受列表"),
+    ({"talker_ids": [{"id": 1}]}, "不接受对象"),
+], ids=["object", "list for one value", "object in a list"])
+def test_complete_with_a_value_of_the_wrong_shape_is_400_and_changes_nothing(app, client, demo, case, shaped, message):
+    item_id = case["open_work_items"][0]["id"]
+    before = _case_state(app, case["id"])
+    response = client.post(f"{API}/work-items/{item_id}/complete", headers=bearer(client, "branch1_secretary"),
+                           json={"data": {**talk_data(app, demo), **shaped}})
+    assert response.status_code == 400
+    (field,) = shaped
+    assert list(response.json["errors"]) == [field] and message in response.json["errors"][field][0]
+    assert _case_state(app, case["id"]) == before

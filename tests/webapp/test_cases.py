@@ -154,3 +154,12 @@ def test_case_list_filters_by_status(app, client, demo, login):
 
     assert "张三" in running
     assert "张三" not in completed and "没有可以显示的办件" in completed
+
+
+def test_a_start_form_post_with_a_key_that_is_not_a_field_is_refused_and_creates_nothing(app, client, demo, login):
+    login(client, "branch1_secretary")
+    response = client.post(f"/cases/new?process=recruitment&unit={demo.unit_ids['branch1']}",
+                           data={**application_form(), "stage": "full_member"})
+    assert response.status_code == 400 and "本环节表单没有的字段（stage）" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(Case)) == 0

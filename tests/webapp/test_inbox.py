@@ -9,7 +9,7 @@ from _ui_fixtures import talk_form as _talk_form
 
 from webapp import clock
 from webapp.extensions import db
-from webapp.models import WorkItem
+from webapp.models import AuditEvent, WorkItem
 
 
 def test_work_item_of_another_branch_is_forbidden_to_view_and_to_submit(app, client, demo, login):
@@ -235,3 +235,17 @@ def test_a_step_form_is_accepted_only_with_the_pages_csrf_token(app, client, dem
     assert accepted.status_code == 302
     with app.app_context():
         assert db.session.get(WorkItem, item.id).status == "completed"
+
+
+def test_a_page_post_with_a_key_that_is_not_a_field_of_the_step_is_refused_and_changes_nothing(
+        app, client, demo, login):
+    login(client, "branch1_secretary")
+    case = start_application(client, app, demo.unit_ids["branch1"])
+    item = open_item(app, case.id)
+    for smuggled in ({"activist_decision": "designate"}, {"typename": "BpmnWorkflow"}, {"deliberating_units": "1"}):
+        response = client.post(f"/inbox/{item.id}", data={**_talk_form(app, demo.unit_ids["branch1"]), **smuggled})
+        page = response.get_data(as_text=True)
+        assert response.status_code == 400 and "本环节表单没有的字段" in page and next(iter(smuggled)) in page
+        assert open_item(app, case.id).id == item.id
+    with app.app_context():
+        assert db.session.scalars(db.select(AuditEvent.kind).filter_by(case_id=case.id)).all() == ["start"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from werkzeug.datastructures import MultiDict
+from wtforms import SelectMultipleField
 
 from ..cases import formkit
 from ..forms import FORMS, describe_fields
@@ -52,13 +53,30 @@ def form_fields(process_key: str, form_key: str | None, unit_id: int | None) -> 
 
 
 UNKNOWN_FIELD = "此环节的表单没有这个字段，不能提交（只接受本环节表单中的字段）。"
+NOT_A_VALUE = "此字段只接受文字、数字、是非值或日期（不接受对象）。"
+NOT_A_LIST = "此字段只接受一个值，不接受列表。"
+SCALARS = (str, int, float, bool, type(None))
 
 
 def data_errors(form, data: dict[str, Any]) -> dict[str, list[str]]:
     """What is wrong with ``data`` for the step: keys that are not fields of its form (a field of
-    another step, a reserved or engine name) and the form's own validation; empty when it is fine."""
-    fields = {field.name for field in form} if form is not None else set()
-    errors = {key: [UNKNOWN_FIELD] for key in data if key not in fields or key in ("csrf_token", "submit")}
+    another step, a reserved or engine name), values of the wrong shape (an object anywhere, a list
+    for a one-value field) and the form's own validation; empty when it is fine."""
+    errors = {key: [UNKNOWN_FIELD] for key in formkit.unknown_keys(form, data.keys())}
+    for key, value in data.items():
+        if key in errors:
+            continue
+        values = value if isinstance(value, list) else [value]
+        if not all(isinstance(one, SCALARS) for one in values):
+            errors[key] = [NOT_A_VALUE]
+        elif isinstance(value, list) and not _takes_many(form[key]):
+            errors[key] = [NOT_A_LIST]
+    if errors:  # the form would read a shape it does not expect: refuse before validating
+        return errors
     if form is not None and not form.validate():
         errors.update(form_errors(form))
     return errors
+
+
+def _takes_many(field) -> bool:
+    return isinstance(field, SelectMultipleField)

@@ -102,6 +102,23 @@ def formdata_from_json(payload: dict[str, Any]) -> MultiDict:
     return MultiDict(items)
 
 
+# What a page posts besides the fields of its form.
+PAGE_KEYS = frozenset({"csrf_token"})
+
+
+def unknown_keys(form, keys) -> list[str]:
+    """Submitted keys that are not fields of ``form`` (a field of another step, an engine variable, the
+    serializer's ``typename``…): refused, never ignored, so a tampered post is visible as such."""
+    fields = {field.name for field in form} if form is not None else set()
+    return sorted(key for key in keys if key not in fields)
+
+
+def unknown_keys_message(keys: list[str]) -> str:
+    shown = "、".join(key[:40] for key in keys[:5]) + ("……" if len(keys) > 5 else "")
+    return gettext("提交的内容中有本环节表单没有的字段（%(keys)s），未予受理，办件没有改动。请在页面上重新填写后提交。",
+                   keys=shown)
+
+
 def submitted_data(form) -> dict[str, Any]:
     return engine_input(form)
 

@@ -57,6 +57,8 @@ def new():
     start = runtime().definition(row).start_step
     form = formkit.build_form(row.process_key, start.form_key, unit.id,
                               request.form if request.method == "POST" else None)
+    if request.method == "POST" and (unknown := formkit.unknown_keys(form, request.form.keys() - formkit.PAGE_KEYS)):
+        return render_error(400, formkit.unknown_keys_message(unknown))
     if request.method == "POST" and form.validate():
         started = _start(row, unit, form)
         if started is not None:

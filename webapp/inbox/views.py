@@ -51,6 +51,8 @@ def complete(item_id: int):
     if form is None:
         return render_error(500, _("此环节的表单「%(key)s」未在系统中登记，暂时无法办理，请联系系统管理员。",
                                    key=item.form_key))
+    if request.method == "POST" and (unknown := formkit.unknown_keys(form, request.form.keys() - formkit.PAGE_KEYS)):
+        return render_error(400, formkit.unknown_keys_message(unknown))
     if request.method == "POST" and form.validate():
         response = _submit(item, form)
         if response is not None:
