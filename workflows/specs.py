@@ -192,7 +192,11 @@ def check_definition(
     lane_keys, form_keys, deadline_keys = set(lane_keys), set(form_keys), set(deadline_keys)
     for step in definition.steps.values():
         where = {"element_id": step.step_code, "element_name": step.label, "kind": step.kind}
-        if step.kind in ("userTask", "startEvent") and step.form_key not in form_keys:
+        # Fields come only from registered forms (typed, sized, checked by the domain rules); a
+        # definition cannot declare fields of its own.
+        if step.kind in ("userTask", "startEvent") and not step.form_key:
+            problems.append(Problem(N_("人工环节必须用 formKey 属性指定一个已登记的表单"), **where))
+        elif step.kind in ("userTask", "startEvent") and step.form_key not in form_keys:
             problems.append(Problem(N_("表单 %(form_key)s 未在系统中登记"), {"form_key": step.form_key}, **where))
         if step.kind == "userTask" and step.lane not in lane_keys:
             problems.append(Problem(N_("泳道 %(lane)s 不是泳道配置中的键"), {"lane": step.lane}, **where))

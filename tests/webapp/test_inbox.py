@@ -9,7 +9,7 @@ from _ui_fixtures import talk_form as _talk_form
 
 from webapp import clock
 from webapp.extensions import db
-from webapp.models import AuditEvent, WorkItem
+from webapp.models import AuditEvent, Submission, WorkItem
 
 
 def test_work_item_of_another_branch_is_forbidden_to_view_and_to_submit(app, client, demo, login):
@@ -249,3 +249,19 @@ def test_a_page_post_with_a_key_that_is_not_a_field_of_the_step_is_refused_and_c
         assert open_item(app, case.id).id == item.id
     with app.app_context():
         assert db.session.scalars(db.select(AuditEvent.kind).filter_by(case_id=case.id)).all() == ["start"]
+
+
+def test_submitted_markup_is_stored_as_text_and_shown_escaped(app, client, demo, login):
+    login(client, "branch1_secretary")
+    case = start_application(client, app, demo.unit_ids["branch1"])
+    markup = "<script>alert(1)</script><img src=x onerror=alert(2)>{{ 7*7 }}"
+    response = client.post(f"/inbox/{open_item(app, case.id).id}",
+                            data=_talk_form(app, demo.unit_ids["branch1"], summary=markup))
+    assert response.status_code == 302
+    with app.app_context():
+        stored = db.session.scalars(db.select(Submission.data).filter_by(case_id=case.id, step_code="R02_initial_talk"))
+        assert stored.one()["summary"] == markup  # kept as typed: inert text
+    for page in (f"/cases/{case.id}", f"/cases/{case.id}/dossier"):
+        html = client.get(page).get_data(as_text=True)
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x onerror=alert(2)&gt;{{ 7*7 }}" in html
+        assert "<script>alert(1)" not in html and "<img src=x" not in html

@@ -40,6 +40,12 @@ def test_an_unknown_form_key_is_named():
     assert str(problem) == "userTask approve（审批）：表单 leave_approve 未在系统中登记"
 
 
+def test_a_user_task_without_a_form_key_is_named():
+    xml = LEAVE_XML.replace('<spiffworkflow:property name="formKey" value="leave_approve" />', "")
+    (problem,) = check_definition(xml, LEAVE_LANES, LEAVE_FORMS)
+    assert str(problem) == "userTask approve（审批）：人工环节必须用 formKey 属性指定一个已登记的表单"
+
+
 def test_a_script_task_is_refused():
     xml = LEAVE_XML.replace(
         '<bpmn:endEvent id="done"',
