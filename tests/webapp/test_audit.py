@@ -78,3 +78,12 @@ def test_rewriting_an_event_and_its_hash_breaks_the_next_link(app, case_id):
         db.session.commit()
         broken = verify_case(case_id)
     assert (broken.seq, broken.reason) == (2, "previous hash does not match")
+
+
+def test_reordering_two_events_is_found_at_the_first_moved_one(app, runner, case_id):
+    # Swap the places of the claim and the completion: each keeps its own content and hash.
+    tamper(app, update(AuditEvent).where(AuditEvent.case_id == case_id, AuditEvent.seq == 2).values(seq=-2))
+    tamper(app, update(AuditEvent).where(AuditEvent.case_id == case_id, AuditEvent.seq == 3).values(seq=2))
+    tamper(app, update(AuditEvent).where(AuditEvent.case_id == case_id, AuditEvent.seq == -2).values(seq=3))
+    result = runner.invoke(args=["audit", "verify"])
+    assert result.exit_code == 1 and result.output.startswith(f"BROKEN case {case_id} event 2:")
