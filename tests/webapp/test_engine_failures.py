@@ -73,6 +73,8 @@ def test_a_loop_without_a_person_puts_the_case_in_error_and_an_admin_resumes_it(
     again = client.post(f"/inbox/{item.id}", data=talk_form(app, demo.unit_ids["branch1"]), follow_redirects=True)
     assert "提交未生效" in again.get_data(as_text=True)
     assert case_rows(app, case.id)[3] == events
+    item_page = client.get(f"/inbox/{item.id}").get_data(as_text=True)
+    assert "管理员恢复办件后才能办理此环节" in item_page and 'name="summary"' not in item_page
 
     admin = app.test_client()
     login(admin, "admin")

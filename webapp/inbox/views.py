@@ -12,7 +12,6 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from .. import clock, permissions
 from ..cases import formkit, operations
-from ..cases.case_errors import case_error_text
 from ..cases.forms import InboxFilterForm, ReassignForm, choices
 from ..cases.views import case_title_loading, record_rows
 from ..errors import render_error
@@ -58,7 +57,8 @@ def complete(item_id: int):
         if response is not None:
             return response
     status = 422 if request.method == "POST" else 200
-    return _render_item(item, form, editable=item.is_open and permissions.can_act(current_user, item)), status
+    editable = item.is_open and permissions.can_act(current_user, item) and not operations.is_stopped(item.case)
+    return _render_item(item, form, editable=editable), status
 
 
 @bp.route("/<int:item_id>/claim", methods=["POST"])
@@ -127,11 +127,12 @@ def _submit(item: WorkItem, form):
     except operations.CaseStopped as stopped:
         db.session.commit()  # the case is 异常 now: admins must see it
         current_app.logger.error("case %s stopped at work item %s: %s", case_id, item_id, stopped)
-        flash(_("提交未生效：%(error)s", error=case_error_text(stopped.case)), "error")
+        flash(_("提交未生效：流程引擎停止了此办件，原因见下方「办件异常」；您填写的内容没有保存，"
+                "管理员恢复办件后才能继续办理。"), "error")
         return redirect(url_for("cases.show", case_id=case_id))
-    except operations.CaseInError as in_error:
+    except operations.CaseInError:
         db.session.rollback()
-        flash(_("提交未生效：%(error)s", error=case_error_text(in_error.case)), "error")
+        flash(_("提交未生效：此办件处于异常状态，原因见下方「办件异常」；管理员恢复办件后才能继续办理。"), "error")
         return redirect(url_for("cases.show", case_id=case_id))
     # The confirmation travels in the address, not in the session cookie: see _submitted_notice.
     return redirect(url_for("inbox.index", done=item_id))
