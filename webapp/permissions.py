@@ -73,7 +73,11 @@ def can_view_case(user: User, case: Case) -> bool:
 
 
 def can_start_in(user: User, unit: OrgUnit) -> bool:
-    """Branch-level officers start cases for their branch; admins for any branch."""
+    """Branch-level officers start cases for their branch; admins for any branch. Never in a committee,
+    a general branch or a party group: the procedures start where the member's file is kept (支部)."""
+    if unit.kind != "branch" or unit.status != "active":
+        return False
     if user.is_admin:
         return True
     return bool(user.acting_roles_in(unit.id, clock.today()) & {"secretary", "deputy_secretary", "org_member"})
+
