@@ -73,7 +73,20 @@ def can_view_case(user: User, case: Case) -> bool:
 
 
 def can_start_in(user: User, unit: OrgUnit) -> bool:
-    """Branch-level officers start cases for their branch; admins for any branch."""
+    """Branch-level officers start cases for their branch; admins for any branch. Never in a committee,
+    a general branch or a party group: the procedures start where the member's file is kept (支部)."""
+    if unit.kind != "branch" or unit.status != "active":
+        return False
     if user.is_admin:
         return True
     return bool(user.acting_roles_in(unit.id, clock.today()) & {"secretary", "deputy_secretary", "org_member"})
+
+
+def visible_units_query(user: User):
+    """组织: admins see every unit; others the whole tree of the top-level organisations they hold
+    positions in (its structure, not its members: see supervised_unit_ids), and what they supervise."""
+    query = db.select(OrgUnit).order_by(OrgUnit.id)
+    if not user.is_admin:
+        tops = {p.unit.top_org_id for p in user.active_positions(clock.today())}
+        query = query.where(OrgUnit.top_org_id.in_(tops) | OrgUnit.id.in_(supervised_unit_ids(user)))
+    return query

@@ -25,6 +25,8 @@ def start_case():
     if unit is None:
         return api_error(404, "找不到该组织，请检查 unit_id。")
     user = api_user()
+    if unit.kind != "branch" or unit.status != "active":
+        return api_error(403, f"「{unit.name}」不是在册的党支部：办件只能在党支部发起。")
     if not permissions.can_start_in(user, unit):
         return api_error(403, f"您不是「{unit.name}」的书记、副书记或组织委员，不能在该组织发起办件。")
     start = runtime().definition(row).start_step

@@ -105,7 +105,8 @@ PATHS: dict[str, dict[str, Any]] = {
     "/work-items/{item_id}/reassign": {"post": _op(
         "转办给本单位另一位可办理此事项的人", {"200": _json("WorkItem", "已转办")}, "400", "403", "404", "409",
         body="ReassignRequest", parameters=[ITEM_ID])},
-    "/org-units": {"get": _op("组织架构（扁平列表，parent_id 指向上级）", {"200": _json("OrgUnitList", "组织")})},
+    "/org-units": {"get": _op("本人可见的组织架构，与「组织」页相同（扁平列表，parent_id 指向上级）",
+                              {"200": _json("OrgUnitList", "组织")})},
 }
 
 

@@ -254,9 +254,14 @@ def startable_units(user: User) -> list[OrgUnit]:
 
 
 def _chosen_unit(units: list[OrgUnit]) -> OrgUnit | None:
+    """The unit asked for (403 when the user may not start there), or the only one the user may choose."""
     wanted = request.args.get("unit", "")
+    if not wanted:
+        return units[0] if len(units) == 1 else None
     chosen = next((u for u in units if str(u.id) == wanted), None)
-    return chosen or (units[0] if len(units) == 1 and not wanted else None)
+    if chosen is None:
+        abort(403)
+    return chosen
 
 
 def _start(row: ProcessDefinition, unit: OrgUnit, form) -> tuple[int, str] | None:

@@ -52,13 +52,7 @@ def show(unit_id: int):
 
 
 def _visible_units() -> dict[int, OrgUnit]:
-    """Admins see every unit; others the whole tree of the top-level organisations they hold positions in."""
-    query = db.select(OrgUnit).order_by(OrgUnit.id)
-    if not current_user.is_admin:
-        tops = {p.unit.top_org_id for p in current_user.active_positions(clock.today())}
-        supervised = permissions.supervised_unit_ids(current_user)
-        query = query.where(OrgUnit.top_org_id.in_(tops) | OrgUnit.id.in_(supervised))
-    return {unit.id: unit for unit in db.session.scalars(query)}
+    return {unit.id: unit for unit in db.session.scalars(permissions.visible_units_query(current_user))}
 
 
 def member_counts() -> dict[int, dict[str, int]]:
