@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, ForeignKey, String
+from sqlalchemy import Boolean, DateTime, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -33,7 +33,8 @@ class User(UserMixin, db.Model):
         return self.is_enabled
 
     def set_password(self, password: str) -> None:
-        self.password_hash = generate_password_hash(password)
+        # scrypt, named rather than left to Werkzeug's default, which may change with a release
+        self.password_hash = generate_password_hash(password, method="scrypt")
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
@@ -44,3 +45,19 @@ class User(UserMixin, db.Model):
 
     def acting_roles_in(self, unit_id: int, day: date | None = None) -> set[str]:
         return {p.role for p in self.active_positions(day) if p.unit_id == unit_id}
+
+
+class LoginFailure(db.Model):
+    """One failed login (page or API token), kept for the throttling window (webapp/auth/throttle.py).
+
+    In the database, not in a worker's memory: every gunicorn worker counts the same failures.
+    """
+
+    __tablename__ = "login_failures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    # As typed (trimmed), whether or not such a user exists.
+    username: Mapped[str] = mapped_column(String(64), index=True)
+    # The client's address (behind a proxy, the one ProxyFix reads from X-Forwarded-For).
+    address: Mapped[str] = mapped_column(String(64), index=True)
