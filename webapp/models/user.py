@@ -14,6 +14,11 @@ from ..extensions import db
 from .org import Position
 
 
+def hash_password(password: str) -> str:
+    """The stored form of a password: scrypt, named rather than left to Werkzeug's default."""
+    return generate_password_hash(password, method="scrypt")
+
+
 class User(UserMixin, db.Model):
     __tablename__ = "users"
 
@@ -33,8 +38,7 @@ class User(UserMixin, db.Model):
         return self.is_enabled
 
     def set_password(self, password: str) -> None:
-        # scrypt, named rather than left to Werkzeug's default, which may change with a release
-        self.password_hash = generate_password_hash(password, method="scrypt")
+        self.password_hash = hash_password(password)
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
