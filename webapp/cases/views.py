@@ -17,7 +17,7 @@ from ..extensions import db
 from ..forms import FORMS, describe_fields
 from ..models import AuditEvent, Case, Member, OrgUnit, ProcessDefinition, Submission, User, WorkItem
 from ..models.case import CASE_STATUSES
-from ..privacy import mask_id_numbers
+from ..privacy import ID_NUMBER_KEYS, mask_id_numbers
 from ..runtime import runtime
 from ..templating import case_title, definition_label, long_date, procedure_stages
 from . import formkit, operations
@@ -118,7 +118,8 @@ def dossier(case_id: int):
     events = db.session.scalars(db.select(AuditEvent).filter_by(case_id=case.id).order_by(AuditEvent.seq)).all()
     full_id_numbers = permissions.can_see_id_numbers(current_user, case)
     records = [(s, record_rows(case, s, mask=not full_id_numbers)) for s in submissions]
-    return render_template("cases/dossier.html", case=case, records=records, full_id_numbers=full_id_numbers,
+    masked = not full_id_numbers and any(ID_NUMBER_KEYS & (s.data or {}).keys() for s in submissions)
+    return render_template("cases/dossier.html", case=case, records=records, id_numbers_masked=masked,
                            events=events, chain=chain_status(case, events), step_labels=_step_labels(case))
 
 
