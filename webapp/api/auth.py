@@ -36,17 +36,12 @@ def issue_token():
     username, password = body.get("username"), body.get("password")
     if not isinstance(username, str) or not isinstance(password, str):
         return api_error(401, "用户名或密码不正确。")
-    username, address = username.strip(), throttle.client_address()
-    lock = throttle.lockout_for(username, address)
+    user, lock = throttle.authenticate(username, password)
+    db.session.commit()  # the failure counted, or the username's failures cleared
     if lock is not None:
         return _locked(lock)
-    user = db.session.scalar(db.select(User).filter_by(username=username))
-    if user is None or not user.is_enabled or not user.check_password(password):
-        lock = throttle.record_failure(username, address)
-        db.session.commit()
-        return _locked(lock) if lock is not None else api_error(401, "用户名或密码不正确。")
-    throttle.forget_failures(username)
-    db.session.commit()
+    if user is None:
+        return api_error(401, "用户名或密码不正确。")
     token = _serializer().dumps({"uid": user.id, "pw": _fingerprint(user)})
     return {"token": token, "token_type": "Bearer", "expires_in": current_app.config["API_TOKEN_MAX_AGE"]}
 

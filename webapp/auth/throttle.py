@@ -1,4 +1,5 @@
-"""Login throttling, for the login page and the API token alike.
+"""Login throttling, and the one check of a username and password (the login page's and the API
+token's alike).
 
 LOGIN_MAX_FAILURES failed logins for one username (or LOGIN_MAX_FAILURES_PER_ADDRESS from one
 address) within LOGIN_FAILURE_WINDOW_MINUTES lock further attempts until the oldest of them leaves
@@ -18,7 +19,7 @@ from flask import current_app, request
 
 from .. import clock
 from ..extensions import db
-from ..models import AdminEvent, LoginFailure
+from ..models import AdminEvent, LoginFailure, User
 
 USERNAME_SIZE = LoginFailure.username.type.length
 
@@ -36,6 +37,20 @@ class Lockout:
 
     def seconds_left(self) -> int:
         return max(1, math.ceil((self.until - clock.now()).total_seconds()))
+
+
+def authenticate(username: str, password: str) -> tuple[User | None, Lockout | None]:
+    """(the enabled user with that password, None), or (None, the lock in force or just started), or
+    (None, None) for a plain failure. Counts the failure or clears the username's; flushes, never commits."""
+    username, address = username.strip(), client_address()
+    lock = lockout_for(username, address)
+    if lock is not None:
+        return None, lock
+    user = db.session.scalar(db.select(User).filter_by(username=username))
+    if user is None or not user.is_enabled or not user.check_password(password):
+        return None, record_failure(username, address)
+    forget_failures(username)
+    return user, None
 
 
 def client_address() -> str:

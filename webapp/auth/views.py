@@ -30,26 +30,17 @@ def login():
     form = LoginForm()
     if not form.validate_on_submit():
         return render_template("auth/login.html", form=form)
-    username, address = form.username.data.strip(), throttle.client_address()
-    lock = throttle.lockout_for(username, address)
-    if lock is None:
-        user = db.session.scalar(db.select(User).filter_by(username=username))
-        if user is not None and user.is_enabled and user.check_password(form.password.data):
-            throttle.forget_failures(username)
-            db.session.commit()
-            login_user(user)
-            return redirect(_safe_next(request.args.get("next")))
-        lock = throttle.record_failure(username, address)
-        db.session.commit()
-        if lock is None:
-            form.password.errors.append(_("用户名或密码不正确，请重新输入。"))
-            return render_template("auth/login.html", form=form)
-    return render_template("auth/login.html", form=form, locked=locked_message(lock)), 429
-
-
-def locked_message(lock: throttle.Lockout) -> str:
-    return _("登录失败次数过多，已暂时锁定。请 %(minutes)s 分钟后再试；如忘记密码，请联系系统管理员。",
-             minutes=lock.minutes_left())
+    user, lock = throttle.authenticate(form.username.data, form.password.data)
+    db.session.commit()  # the failure counted, or the username's failures cleared
+    if user is not None:
+        login_user(user)
+        return redirect(_safe_next(request.args.get("next")))
+    if lock is not None:
+        locked = _("登录失败次数过多，已暂时锁定。请 %(minutes)s 分钟后再试；如忘记密码，请联系系统管理员。",
+                   minutes=lock.minutes_left())
+        return render_template("auth/login.html", form=form, locked=locked), 429
+    form.password.errors.append(_("用户名或密码不正确，请重新输入。"))
+    return render_template("auth/login.html", form=form)
 
 
 @bp.route("/logout", methods=["POST"])
