@@ -26,9 +26,10 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     _init_extensions(app)
     _register_blueprints(app)
-    from . import cli, errors, i18n, templating
+    from . import cli, errors, i18n, security, templating
 
     errors.init_app(app)
+    security.init_app(app)
     i18n.init_app(app)
     templating.init_app(app)
     cli.init_app(app)

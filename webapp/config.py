@@ -31,6 +31,31 @@ class DefaultConfig:
     ENGINE_MAX_SECONDS = 5.0
     ENGINE_MAX_INSTANCES = 500
     ENGINE_MAX_DEPTH = 900
+    # The session cookie: never readable by scripts, not sent on cross-site sub-requests or POSTs.
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
+    # Secure (HTTPS only) on every response when true; otherwise Secure whenever the request came over HTTPS.
+    SESSION_COOKIE_SECURE = False
+    # A page's CSRF token lasts as long as the session (a form left open for hours still submits).
     WTF_CSRF_TIME_LIMIT = None
+    # Reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host are trusted (0: none).
+    PROXY_COUNT = 0
+    # Headers on every response. The pages have no inline script or style, and bpmn-js is served
+    # from /static: the policy allows only the app's own files (data: for the empty favicon).
+    SECURITY_HEADERS = {
+        "Content-Security-Policy": "; ".join((
+            "default-src 'self'", "script-src 'self'", "style-src 'self'", "img-src 'self' data:",
+            "font-src 'self'", "connect-src 'self'", "object-src 'none'", "frame-ancestors 'none'",
+            "base-uri 'self'", "form-action 'self'")),
+        "X-Frame-Options": "DENY",
+        "X-Content-Type-Options": "nosniff",
+        "Referrer-Policy": "same-origin",
+    }
+    # Sent on HTTPS responses only; empty to leave it to the proxy.
+    STRICT_TRANSPORT_SECURITY = "max-age=31536000; includeSubDomains"
+    # Login throttling: this many failed logins for one username within the window lock it for the
+    # rest of the window (the right password included); from one address, the second number (offices
+    # behind one NAT address share it). A successful login clears the username's failures.
+    LOGIN_MAX_FAILURES = 5
+    LOGIN_MAX_FAILURES_PER_ADDRESS = 20
+    LOGIN_FAILURE_WINDOW_MINUTES = 15

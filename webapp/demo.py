@@ -17,14 +17,13 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
 
-from werkzeug.security import generate_password_hash
-
 from workflows.org import POSITIONS
 
 from . import clock
 from .demo_cases import seed_demo_cases
 from .extensions import db
 from .models import Member, OrgUnit, Position, User
+from .models.user import hash_password
 
 DEMO_PASSWORD = "partyflow"
 ID_AREA_CODE = "620999"  # a province prefix with a county code that does not exist: fake on purpose
@@ -196,7 +195,7 @@ def fake_id_number(birth: date, is_male: bool, serial: int) -> str:
 @cache
 def _password_hash() -> str:
     # One hash for every demo user: hashing is deliberately slow, and they share one password.
-    return generate_password_hash(DEMO_PASSWORD)
+    return hash_password(DEMO_PASSWORD)
 
 
 def demo_exists() -> bool:

@@ -72,6 +72,10 @@ def can_view_case(user: User, case: Case) -> bool:
     )
 
 
+# The unit's officers who start its cases and keep its members' files (书记、副书记、组织委员).
+OFFICER_ROLES = frozenset({"secretary", "deputy_secretary", "org_member"})
+
+
 def can_start_in(user: User, unit: OrgUnit) -> bool:
     """Branch-level officers start cases for their branch; admins for any branch. Never in a committee,
     a general branch or a party group: the procedures start where the member's file is kept (支部)."""
@@ -79,7 +83,7 @@ def can_start_in(user: User, unit: OrgUnit) -> bool:
         return False
     if user.is_admin:
         return True
-    return bool(user.acting_roles_in(unit.id, clock.today()) & {"secretary", "deputy_secretary", "org_member"})
+    return bool(user.acting_roles_in(unit.id, clock.today()) & OFFICER_ROLES)
 
 
 def visible_units_query(user: User):
@@ -90,3 +94,12 @@ def visible_units_query(user: User):
         tops = {p.unit.top_org_id for p in user.active_positions(clock.today())}
         query = query.where(OrgUnit.top_org_id.in_(tops) | OrgUnit.id.in_(supervised_unit_ids(user)))
     return query
+
+
+def can_see_id_numbers(user: User, case: Case) -> bool:
+    """身份证号 in full: admins and the officers of the unit of the case's subject, who took the number
+    down when the case started; everyone else who may see the case sees it masked."""
+    if user.is_admin:
+        return True
+    unit_id = case.subject.unit_id if case.subject is not None else case.unit_id
+    return bool(user.acting_roles_in(unit_id, clock.today()) & OFFICER_ROLES)

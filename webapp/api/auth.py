@@ -12,6 +12,7 @@ import hashlib
 from flask import current_app, g, request
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
+from ..auth import throttle
 from ..extensions import db
 from ..models import User
 from .responses import api_error, json_body
@@ -35,11 +36,21 @@ def issue_token():
     username, password = body.get("username"), body.get("password")
     if not isinstance(username, str) or not isinstance(password, str):
         return api_error(401, "用户名或密码不正确。")
-    user = db.session.scalar(db.select(User).filter_by(username=username.strip()))
-    if user is None or not user.is_enabled or not user.check_password(password):
+    user, lock = throttle.authenticate(username, password)
+    db.session.commit()  # the failure counted, or the username's failures cleared
+    if lock is not None:
+        return _locked(lock)
+    if user is None:
         return api_error(401, "用户名或密码不正确。")
     token = _serializer().dumps({"uid": user.id, "pw": _fingerprint(user)})
     return {"token": token, "token_type": "Bearer", "expires_in": current_app.config["API_TOKEN_MAX_AGE"]}
+
+
+def _locked(lock: throttle.Lockout):
+    response = api_error(
+        429, f"登录失败次数过多，已暂时锁定。请 {lock.minutes_left()} 分钟后再试；如忘记密码，请联系系统管理员。")
+    response.headers["Retry-After"] = str(lock.seconds_left())
+    return response
 
 
 def user_from_token(token: str) -> User | None:

@@ -45,14 +45,16 @@ def start_case():
         return api_error(500, f"流程引擎无法发起此办件：{err.reason()}。办件没有创建，"
                               "请联系系统管理员检查流程定义或设置。")
     db.session.commit()
-    return serializers.case_detail(case), 201, {"Location": url_for("api.get_case", case_id=case.id)}
+    body = serializers.case_detail(case, permissions.can_see_id_numbers(user, case))
+    return body, 201, {"Location": url_for("api.get_case", case_id=case.id)}
 
 
 def get_case(case_id: int):
     case = db.get_or_404(Case, case_id)
-    if not permissions.can_view_case(api_user(), case):
+    user = api_user()
+    if not permissions.can_view_case(user, case):
         return api_error(403, "您没有查看此办件的权限。")
-    return serializers.case_detail(case)
+    return serializers.case_detail(case, permissions.can_see_id_numbers(user, case))
 
 
 def _unit(value) -> OrgUnit | None:

@@ -69,9 +69,25 @@ def _publish_operation() -> dict[str, Any]:
     operation["responses"]["413"] = _json("Error", "文件超过 2 MB")
     return operation
 
+
+def _token_operation() -> dict[str, Any]:
+    operation = _op("用用户名和密码换取访问令牌", {"200": _json("Token", "访问令牌")}, body="TokenRequest", public=True)
+    operation["responses"]["401"] = _json("Error", "用户名或密码不正确（或用户已停用）")
+    operation["responses"]["429"] = _json(
+        "Error", "登录失败次数过多，该用户名或来源地址暂时锁定（正确的密码也不受理）；响应头 Retry-After 为剩余秒数")
+    return operation
+
+
+def _case_operation() -> dict[str, Any]:
+    operation = _op("办件详情：变量、提交记录、待办、全程纪实", {"200": _json("Case", "办件")}, "403", "404",
+                    parameters=[CASE_ID])
+    operation["description"] = ("身份证号码（变量、提交记录和全程纪实中的 id_number）只对系统管理员和办件对象所在组织的"
+                                "书记、副书记、组织委员完整显示，其他人看到的是隐去中间部分的号码。")
+    return operation
+
+
 PATHS: dict[str, dict[str, Any]] = {
-    "/auth/token": {"post": _op(
-        "用用户名和密码换取访问令牌", {"200": _json("Token", "访问令牌")}, body="TokenRequest", public=True)},
+    "/auth/token": {"post": _token_operation()},
     "/openapi.json": {"get": _op(
         "本接口说明（OpenAPI 3.1）", {"200": {"description": "OpenAPI document",
                                       "content": {"application/json": {"schema": {"type": "object"}}}}},
@@ -82,9 +98,7 @@ PATHS: dict[str, dict[str, Any]] = {
     "/cases": {"post": _op(
         "发起办件（与页面相同的表单校验和业务规则）", {"201": _json("Case", "新办件")}, "400", "403", "404", "500",
         body="StartCaseRequest")},
-    "/cases/{case_id}": {"get": _op(
-        "办件详情：变量、提交记录、待办、全程纪实", {"200": _json("Case", "办件")}, "403", "404",
-        parameters=[CASE_ID])},
+    "/cases/{case_id}": {"get": _case_operation()},
     "/work-items": {"get": _op(
         "我的待办（status=open）或我已办结的事项（status=completed）",
         {"200": _json("WorkItemPage", "事项列表")}, "400",

@@ -16,6 +16,7 @@ from ..extensions import db
 from ..models import AuditEvent, Case, OrgUnit, ProcessDefinition, Submission, User, WorkItem
 from ..models.case import CASE_STATUSES
 from ..models.member import STAGES
+from ..privacy import mask_id_numbers
 from ..runtime import runtime
 from .fields import form_fields
 
@@ -72,10 +73,14 @@ def case_summary(case: Case) -> dict[str, Any]:
     }
 
 
-def case_detail(case: Case) -> dict[str, Any]:
-    """Everything about a case: its data, what was submitted, what is open, its full record (全程纪实)."""
+def case_detail(case: Case, full_id_numbers: bool = False) -> dict[str, Any]:
+    """Everything about a case: its data, what was submitted, what is open, its full record (全程纪实).
+
+    ID numbers in the variables, the submissions and the record are masked unless ``full_id_numbers``
+    (permissions.can_see_id_numbers).
+    """
     subject = case.subject
-    return {
+    body = {
         **case_summary(case),
         "version": case.definition.version, "outcome": case.outcome, "error_message": case.error_message,
         "subject": {"id": subject.id, "name": subject.name, "stage": subject.stage,
@@ -90,6 +95,7 @@ def case_detail(case: Case) -> dict[str, Any]:
             db.select(AuditEvent).filter_by(case_id=case.id).order_by(AuditEvent.seq))],
         "record_intact": verify_case(case.id) is None,
     }
+    return body if full_id_numbers else mask_id_numbers(body)
 
 
 def open_work_items(case: Case) -> list[dict[str, Any]]:

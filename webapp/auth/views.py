@@ -8,6 +8,7 @@ from sqlalchemy.orm import joinedload
 
 from ..extensions import db, login_manager
 from ..models import User
+from . import throttle
 from .forms import LoginForm
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
@@ -27,12 +28,18 @@ def login():
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))
     form = LoginForm()
-    if form.validate_on_submit():
-        user = db.session.scalar(db.select(User).filter_by(username=form.username.data.strip()))
-        if user is not None and user.is_enabled and user.check_password(form.password.data):
-            login_user(user)
-            return redirect(_safe_next(request.args.get("next")))
-        form.password.errors.append(_("用户名或密码不正确，请重新输入。"))
+    if not form.validate_on_submit():
+        return render_template("auth/login.html", form=form)
+    user, lock = throttle.authenticate(form.username.data, form.password.data)
+    db.session.commit()  # the failure counted, or the username's failures cleared
+    if user is not None:
+        login_user(user)
+        return redirect(_safe_next(request.args.get("next")))
+    if lock is not None:
+        locked = _("登录失败次数过多，已暂时锁定。请 %(minutes)s 分钟后再试；如忘记密码，请联系系统管理员。",
+                   minutes=lock.minutes_left())
+        return render_template("auth/login.html", form=form, locked=locked), 429
+    form.password.errors.append(_("用户名或密码不正确，请重新输入。"))
     return render_template("auth/login.html", form=form)
 
 

@@ -17,6 +17,7 @@ from ..extensions import db
 from ..forms import FORMS, describe_fields
 from ..models import AuditEvent, Case, Member, OrgUnit, ProcessDefinition, Submission, User, WorkItem
 from ..models.case import CASE_STATUSES
+from ..privacy import ID_NUMBER_KEYS, mask_id_numbers
 from ..runtime import runtime
 from ..templating import case_title, definition_label, long_date, procedure_stages
 from . import formkit, operations
@@ -120,8 +121,10 @@ def dossier(case_id: int):
     case = _load_visible_case(case_id)
     submissions = _submissions(case)
     events = db.session.scalars(db.select(AuditEvent).filter_by(case_id=case.id).order_by(AuditEvent.seq)).all()
-    records = [(s, record_rows(case, s, mask=False)) for s in submissions]
-    return render_template("cases/dossier.html", case=case, records=records,
+    full_id_numbers = permissions.can_see_id_numbers(current_user, case)
+    records = [(s, record_rows(case, s, mask=not full_id_numbers)) for s in submissions]
+    masked = not full_id_numbers and any(ID_NUMBER_KEYS & (s.data or {}).keys() for s in submissions)
+    return render_template("cases/dossier.html", case=case, records=records, id_numbers_masked=masked,
                            events=events, chain=chain_status(case, events), step_labels=_step_labels(case))
 
 
@@ -146,10 +149,6 @@ def case_title_loading() -> tuple:
             selectinload(Case.definition).load_only(ProcessDefinition.name))
 
 
-# Submitted fields shown masked on screen (the printed dossier shows them in full).
-MASKED_FIELDS = ("id_number",)
-
-
 def chain_status(case: Case, events: list[AuditEvent]) -> dict | None:
     """None when the case's hash chain verifies; else the broken event, its kind and the reason in Chinese."""
     found = audit.verify_events(case.id, case.audit_seq, events)  # the page has read the events already
@@ -160,10 +159,11 @@ def chain_status(case: Case, events: list[AuditEvent]) -> dict | None:
 
 
 def record_rows(case: Case, submission: Submission, mask: bool = True) -> list[tuple[str, str]]:
-    """A submitted form as (Chinese label, shown value) rows, in the form's order; member ids as names."""
+    """A submitted form as (Chinese label, shown value) rows, in the form's order; member ids as names;
+    ID numbers masked unless ``mask`` is false (the dossier, for those who may see them)."""
     form_class = FORMS.get(submission.form_key)
     fields = describe_fields(form_class) if form_class else []
-    data = dict(submission.data or {})
+    data = dict(mask_id_numbers(submission.data or {}) if mask else submission.data or {})
     member_fields = getattr(PROCEDURES.get(case.process_key), "MEMBER_FIELDS", ())
     ids = {int(v) for f in member_fields for v in _as_list(data.get(f)) if str(v).isdigit()}
     names = dict(db.session.execute(db.select(Member.id, Member.name).where(Member.id.in_(ids))).all()) if ids else {}
@@ -173,8 +173,6 @@ def record_rows(case: Case, submission: Submission, mask: bool = True) -> list[t
             value = data.pop(field["name"])
             if field["name"] in member_fields:
                 value = [names.get(int(v), str(v)) if str(v).isdigit() else v for v in _as_list(value)]
-            elif mask and field["name"] in MASKED_FIELDS and value:
-                value = Member(id_number=str(value)).masked_id_number
             rows.append((field["label"], _shown(value, field)))
     rows.extend((name, _shown(value, {})) for name, value in data.items())
     return rows

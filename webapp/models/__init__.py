@@ -6,9 +6,9 @@ from .case import Case, Submission, WorkItem
 from .member import Member
 from .org import ConfigRevision, OrgUnit, Position
 from .process import LaneRuleRow, ProcessDefinition, RuleOverride
-from .user import User
+from .user import LoginFailure, User
 
 __all__ = [
-    "AdminEvent", "AuditEvent", "Case", "ConfigRevision", "LaneRuleRow", "Member", "OrgUnit", "Position",
-    "ProcessDefinition", "RuleOverride", "Submission", "User", "WorkItem",
+    "AdminEvent", "AuditEvent", "Case", "ConfigRevision", "LaneRuleRow", "LoginFailure", "Member", "OrgUnit",
+    "Position", "ProcessDefinition", "RuleOverride", "Submission", "User", "WorkItem",
 ]

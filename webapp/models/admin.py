@@ -1,4 +1,5 @@
-"""The admins' own record: every change made under /admin (lanes, rule settings, positions).
+"""The admins' own record: every change made under /admin (lanes, rule settings, positions), and
+the login lockouts (webapp/auth/throttle.py), which an admin should know about.
 
 Append-only: rows are added, never changed or deleted (the ORM refuses both).
 """
@@ -23,6 +24,7 @@ ADMIN_EVENT_KINDS = {
     "position_added": N_("任命职务"),
     "position_ended": N_("免去职务"),
     "definition_published": N_("发布流程版本"),
+    "login_locked": N_("登录锁定"),
 }
 
 

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from workflows.i18n import N_
 
 from ..extensions import db
+from ..privacy import mask_id_number
 
 # applicant → activist → development_candidate → probationary_member → full_member (RULES.md §3)
 STAGES = {
@@ -61,5 +62,4 @@ class Member(db.Model):
 
     @property
     def masked_id_number(self) -> str:
-        value = self.id_number or ""
-        return value[:4] + "*" * max(len(value) - 8, 0) + value[-4:] if len(value) > 8 else value
+        return mask_id_number(self.id_number)

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, ForeignKey, String
+from sqlalchemy import Boolean, DateTime, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from .. import clock
 from ..extensions import db
 from .org import Position
+
+
+def hash_password(password: str) -> str:
+    """The stored form of a password: scrypt, named rather than left to Werkzeug's default."""
+    return generate_password_hash(password, method="scrypt")
 
 
 class User(UserMixin, db.Model):
@@ -33,7 +38,7 @@ class User(UserMixin, db.Model):
         return self.is_enabled
 
     def set_password(self, password: str) -> None:
-        self.password_hash = generate_password_hash(password)
+        self.password_hash = hash_password(password)
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
@@ -44,3 +49,19 @@ class User(UserMixin, db.Model):
 
     def acting_roles_in(self, unit_id: int, day: date | None = None) -> set[str]:
         return {p.role for p in self.active_positions(day) if p.unit_id == unit_id}
+
+
+class LoginFailure(db.Model):
+    """One failed login (page or API token), kept for the throttling window (webapp/auth/throttle.py).
+
+    In the database, not in a worker's memory: every gunicorn worker counts the same failures.
+    """
+
+    __tablename__ = "login_failures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    # As typed (trimmed), whether or not such a user exists.
+    username: Mapped[str] = mapped_column(String(64), index=True)
+    # The client's address (behind a proxy, the one ProxyFix reads from X-Forwarded-For).
+    address: Mapped[str] = mapped_column(String(64), index=True)
