@@ -19,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
+import pytest
 from _permission_rules import (
     POSITIONS,
     RELATIONS,
@@ -44,6 +45,14 @@ from test_api import bearer
 from webapp.demo import DEMO_PASSWORD, fake_id_number
 from webapp.extensions import db
 from webapp.models import Case, Member, OrgUnit, ProcessDefinition, User, WorkItem
+
+
+@pytest.fixture
+def app_config(app_config):
+    # Hundreds of requests from one address post empty login forms: this test is about who may do what,
+    # not about login throttling (test_security.py), which would lock the address after 20 failures.
+    return {**app_config, "LOGIN_MAX_FAILURES": 10**6, "LOGIN_MAX_FAILURES_PER_ADDRESS": 10**6}
+
 
 ORDINARY_MEMBER = "林伟"  # a full member of 内科第一党支部; the world gives him the login branch1_member
 NEIGHBOUR = ("邻县县委", "邻县第一党支部", "欧阳明")  # another top-level organisation, its branch and member
