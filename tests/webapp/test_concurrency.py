@@ -1,16 +1,26 @@
-"""The same work item completed twice at once: exactly one succeeds, no duplicate next work items.
+"""The same work item completed several times at once: exactly one succeeds, no duplicate next work items.
 
 Runs on SQLite (version compare-and-swap) and on PostgreSQL (row lock) alike: `make test` runs both.
+Two threads of this process through the operation, and fifty requests at once to the real app
+served by gunicorn (several worker processes, several threads each) through the pages and the API.
 """
 
 import threading
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
+import pytest
+from server_process import ApiUser, Browser, ServerProcess
+
 from webapp import clock
+from webapp.api.work_items import ALREADY_HANDLED
+from webapp.audit import verify_case
 from webapp.cases import operations
+from webapp.cases.consistency import check_case
 from webapp.demo import fake_id_number
 from webapp.extensions import db
-from webapp.models import Case, User, WorkItem
+from webapp.models import Case, Submission, User, WorkItem
 
 
 def start_recruitment(app, demo, username="branch1_secretary") -> int:
@@ -118,3 +128,61 @@ def test_a_case_changed_since_its_item_was_read_is_read_again_not_refused(app, d
         assert [(i.step_code, i.status) for i in case.work_items] == [
             ("R02_initial_talk", "completed"), ("R03_designate_activist", "open")]
         assert [e.kind for e in case_events(case_id)] == ["start", "claim", "complete"]
+
+
+# Fifty requests in flight at once, each served by a thread of its own: 5 processes × 10 threads.
+PARALLEL, WORKERS, THREADS = 50, 5, 10
+
+
+@pytest.fixture
+def served(app, demo, app_config, tmp_path):
+    """The app of ``app`` + ``demo`` served by gunicorn on the same database."""
+    server = ServerProcess(app_config["SQLALCHEMY_DATABASE_URI"], tmp_path / "gunicorn.log",
+                           workers=WORKERS, threads=THREADS).start()
+    yield server
+    server.stop()
+
+
+@pytest.mark.server
+def test_fifty_requests_completing_one_item_at_once_complete_it_once(app, demo, served):
+    case_id = start_recruitment(app, demo)
+    with app.app_context():
+        (item,) = db.session.get(Case, case_id).work_items
+        item_id = item.id
+    data = talk_data(app, demo)
+    # Half through the page (as 陈晓明, the secretary), half through the API (as the 组织委员).
+    page, api = Browser(served, "branch1_secretary"), ApiUser(served, "branch1_org")
+    barrier = threading.Barrier(PARALLEL)
+
+    def attempt(n: int):
+        connection = served.connect()  # connected first: the requests leave together
+        barrier.wait(timeout=60)
+        if n % 2:
+            return "api", api.post(f"/work-items/{item_id}/complete", {"data": data}, connection=connection)
+        return "page", page.post(f"/inbox/{item_id}", data, connection=connection)
+
+    with ThreadPoolExecutor(PARALLEL) as pool:
+        replies = list(pool.map(attempt, range(PARALLEL)))
+
+    answers = Counter((way, reply.status) for way, reply in replies)
+    winners = [way for way, reply in replies if (way, reply.status) in {("page", 302), ("api", 200)}]
+    assert len(winners) == 1, answers
+    assert sum(answers.values()) - answers[winners[0], 302 if winners[0] == "page" else 200] == answers[
+        "page", 409] + answers["api", 409], answers
+    for way, reply in replies:
+        if reply.status == 409 and way == "page":
+            assert "此事项已被他人办理或状态已变化，请刷新后查看最新情况。" in reply.text
+        if reply.status == 409 and way == "api":
+            assert reply.json() == {"error": 409, "message": ALREADY_HANDLED}
+    assert "Traceback" not in served.log()
+    with app.app_context():
+        case = db.session.get(Case, case_id)
+        assert [(i.step_code, i.status) for i in case.work_items] == [
+            ("R02_initial_talk", "completed"), ("R03_designate_activist", "open")]
+        winner = demo.user("branch1_secretary" if winners[0] == "page" else "branch1_org")
+        assert case.work_items[0].completed_by_id == winner.id
+        assert [e.kind for e in case_events(case_id)] == ["start", "complete"]
+        assert verify_case(case_id) is None
+        assert db.session.scalars(db.select(Submission.step_code).filter_by(work_item_id=item_id)).all() == [
+            "R02_initial_talk"]
+        assert check_case(case) == []
