@@ -6,6 +6,7 @@ served by gunicorn (several worker processes, several threads each) through the 
 """
 
 import threading
+import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
@@ -100,6 +101,57 @@ def test_a_second_tab_posting_the_same_step_is_told_it_was_already_handled(app, 
     with app.app_context():
         open_items = db.session.scalars(db.select(WorkItem).filter_by(case_id=case_id, status="open")).all()
         assert [i.step_code for i in open_items] == ["R03_designate_activist"]
+
+
+def test_a_completion_that_waited_for_a_colleagues_claim_sees_the_claim_and_is_refused(app, demo):
+    """The 组织委员 claims the item; the secretary's completion arrives while the claim holds the case
+    (PostgreSQL: its row lock; SQLite: the database's write lock), and goes on once the claim is
+    committed: the item is the 组织委员's now, so the completion is refused, as it would be a moment later."""
+    case_id = start_recruitment(app, demo)
+    with app.app_context():
+        (item,) = db.session.get(Case, case_id).work_items
+        item_id, claimer, secretary = item.id, demo.user("branch1_org").id, demo.user("branch1_secretary").id
+    claim_held, claim_may_commit, results = threading.Event(), threading.Event(), []
+
+    def claim():
+        with app.app_context():
+            operations.claim_work_item(db.session.get(WorkItem, item_id), db.session.get(User, claimer))
+            claim_held.set()
+            claim_may_commit.wait(timeout=30)
+            db.session.commit()
+
+    claiming = threading.Thread(target=claim)
+    claiming.start()
+    assert claim_held.wait(timeout=30)
+    completing = threading.Thread(target=complete_in_thread, args=(
+        app, item_id, secretary, talk_data(app, demo), threading.Barrier(1), results))
+    completing.start()
+    wait_until_blocked(app)
+    claim_may_commit.set()
+    for thread in (claiming, completing):
+        thread.join(timeout=30)
+
+    assert results == ["already handled"]
+    with app.app_context():
+        item = db.session.get(WorkItem, item_id)
+        assert (item.status, item.assignee_id) == ("open", claimer)
+        assert [e.kind for e in case_events(case_id)] == ["start", "claim"]
+
+
+def wait_until_blocked(app) -> None:
+    """Until another session of the test waits for a lock (PostgreSQL tells; SQLite's busy wait does
+    not, so the completion gets time to read, run the engine and reach its write)."""
+    with app.app_context():
+        if db.engine.dialect.name != "postgresql":
+            time.sleep(1.0)
+            return
+        waiting = db.text("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                          "AND wait_event_type = 'Lock'")
+        deadline = time.monotonic() + 30
+        while not db.session.scalar(waiting) and time.monotonic() < deadline:
+            db.session.rollback()  # a new snapshot of pg_stat_activity
+            time.sleep(0.02)
+        db.session.rollback()
 
 
 def case_events(case_id):
