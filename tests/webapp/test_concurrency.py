@@ -24,12 +24,12 @@ from webapp.extensions import db
 from webapp.models import Case, Submission, User, WorkItem
 
 
-def start_recruitment(app, demo, username="branch1_secretary") -> int:
+def start_recruitment(app, demo, username="branch1_secretary", serial=7) -> int:
     today = clock.today()
     birth = today.replace(year=today.year - 25)
     data = {
         "name": "林小雨", "gender": "female", "ethnicity": "汉族", "birth_date": birth.isoformat(),
-        "id_number": fake_id_number(birth, False, 7), "education": "undergraduate",
+        "id_number": fake_id_number(birth, False, serial), "education": "undergraduate",
         "application_letter_received": True, "application_date": (today - timedelta(days=3)).isoformat(),
     }
     with app.app_context():
@@ -192,7 +192,7 @@ def served(app, demo, app_config, tmp_path):
     server = ServerProcess(app_config["SQLALCHEMY_DATABASE_URI"], tmp_path / "gunicorn.log",
                            workers=WORKERS, threads=THREADS).start()
     yield server
-    server.stop()
+    server.kill()
 
 
 @pytest.mark.server
