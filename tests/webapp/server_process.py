@@ -60,7 +60,11 @@ class ServerProcess:
             self.process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=log,
                                             pass_fds=[listener.fileno()], start_new_session=True)
         listener.close()  # gunicorn holds it now: once gunicorn is gone, connections are refused
-        self._wait_until_serving(timeout)
+        try:
+            self._wait_until_serving(timeout)
+        except BaseException:
+            self.kill()  # never a server left behind by a failed test
+            raise
         return self
 
     def _wait_until_serving(self, timeout: float) -> None:
