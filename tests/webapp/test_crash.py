@@ -1,13 +1,14 @@
-"""The served app killed (SIGKILL) while it claims and completes work items under load, three times:
-after each restart every acknowledged claim and completion is there, every case agrees with itself
-(engine state, work items, submissions, record: `flask cases check`) and the record's hash chains
-verify (`flask audit verify`).
+"""The served app killed (SIGKILL) while it starts cases and claims and completes work items under
+load, three times: after each restart every acknowledged start, claim and completion is there,
+every case agrees with itself (engine state, work items, submissions, record: `flask cases check`)
+and the record's hash chains verify (`flask audit verify`).
 
 The load: client threads, each driving its cases through the API (claim, then complete, step after
-step with the answers of webapp/demo_cases.py, from R02 to R06: the next step waits a year). A reply
-received (200) is an acknowledgement; a request without a reply (the server died under it) may
-have been committed or not, and either is fine as long as the case is whole. Run with
-``CRASH_SEED=<n>`` to repeat a run: the seed chooses the kill points and is named on failure.
+step with the answers of webapp/demo_cases.py, from R02 to R06: the next step waits a year), and
+one thread starting new cases, which the others drive too. A reply received (200, 201) is an
+acknowledgement; a request without a reply (the server died under it) may have been committed or
+not, and either is fine as long as the case is whole. Run with ``CRASH_SEED=<n>`` to repeat a
+run: the seed chooses the kill points and is named on failure.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ import time
 from dataclasses import dataclass, field, replace
 
 import pytest
-from recruitment_driver import UNIT_USERS
+from recruitment_driver import STARTERS, UNIT_USERS
 from server_process import ROOT, SECRET_KEY, ApiUser, ServerProcess
 from test_concurrency import start_recruitment
 
@@ -44,11 +45,11 @@ ACKS_BEFORE_KILL = (4, 24)
 
 @dataclass(frozen=True)
 class Ack:
-    """A request the server answered 200: it must survive any crash after it."""
+    """A request the server answered (200, or 201 for a start): it must survive any crash after it."""
 
-    action: str  # "claim" or "complete"
+    action: str  # "start", "claim" or "complete"
     case_id: int
-    item_id: int
+    item_id: int  # the item claimed or completed; the first open item of a started case
     step_code: str
     username: str
 
@@ -59,14 +60,16 @@ class ServerGone(Exception):
 
 @dataclass
 class Load:
-    """Client threads that claim and complete the open items of ``open_items`` (case id → its open item)."""
+    """Client threads that claim and complete the open items of ``open_items`` (case id → its open
+    item), and one that starts new cases."""
 
     server: ServerProcess
     users: dict[int, ApiUser]  # unit id → the API user acting there
+    starter: ApiUser  # starts cases in the branch of ``facts``
     facts: StepFacts
     open_items: dict[int, dict]
     acks: list[Ack] = field(default_factory=list)
-    unanswered: list[tuple[str, int, int]] = field(default_factory=list)  # (action, case id, item id)
+    unanswered: list[tuple[str, int | None, int | None]] = field(default_factory=list)  # (action, case, item)
     unexpected: list[str] = field(default_factory=list)
     stopped: threading.Event = field(default_factory=threading.Event)
 
@@ -76,6 +79,7 @@ class Load:
         for case_id in self.open_items:
             self.todo.put(case_id)
         self.threads = [threading.Thread(target=self._client, daemon=True) for _ in range(CLIENTS)]
+        self.threads.append(threading.Thread(target=self._start_cases, daemon=True))
 
     def start(self) -> None:
         for thread in self.threads:
@@ -95,6 +99,22 @@ class Load:
                     continue
                 while self._step(case_id):  # one case after the other, as far as it goes today
                     pass
+        except ServerGone:
+            return
+
+    def _start_cases(self) -> None:
+        application = step_data("R01_submit_application", self.facts)
+        body = {"process_key": "recruitment", "unit_id": self.facts.branch_id, "data": application}
+        try:
+            while not self.stopped.is_set():
+                reply = self._send("start", None, None, self.starter, "/cases", body)
+                if reply is None:
+                    return
+                case_id, (item,) = reply.json()["id"], reply.json()["open_work_items"]
+                with self.lock:
+                    self.acks.append(Ack("start", case_id, item["id"], "R01_submit_application", self.starter.username))
+                    self.open_items[case_id] = item
+                self.todo.put(case_id)
         except ServerGone:
             return
 
@@ -120,22 +140,25 @@ class Load:
         self.open_items[case_id] = next_items[0]
         return True
 
-    def _send(self, action: str, case_id: int, item: dict, user: ApiUser, path: str, payload: dict):
-        """The reply when it is a 200 (acknowledged); None when the case stops here."""
+    def _send(self, action: str, case_id: int | None, item: dict | None, user: ApiUser, path: str, payload: dict):
+        """The reply when it is acknowledged (200, 201 for a start); None when the case stops here."""
+        step_code, item_id = (item["step_code"], item["id"]) if item else ("R01_submit_application", None)
         try:
             reply = user.post(path, payload, timeout=30)
         except ConnectionRefusedError as gone:  # killed before this request: it never reached it
             raise ServerGone() from gone
         except (OSError, http.client.HTTPException) as gone:  # killed while it served this request
             with self.lock:
-                self.unanswered.append((action, case_id, item["id"]))
+                self.unanswered.append((action, case_id, item_id))
             raise ServerGone() from gone
+        if action == "start" and reply.status == 201:
+            return reply  # acknowledged by the caller, who reads the new case's id
         if reply.status == 200:
             with self.lock:
-                self.acks.append(Ack(action, case_id, item["id"], item["step_code"], user.username))
+                self.acks.append(Ack(action, case_id, item_id, step_code, user.username))
             return reply
         with self.lock:
-            self.unexpected.append(f"{action} {item['step_code']} of case {case_id}: {reply.status} {reply.text[:300]}")
+            self.unexpected.append(f"{action} {step_code} of case {case_id}: {reply.status} {reply.text[:300]}")
         return None
 
     def acknowledged(self) -> int:
@@ -150,15 +173,17 @@ def test_killing_the_server_under_load_loses_no_acknowledged_change_and_leaves_n
     seed = int(os.environ.get("CRASH_SEED") or random.randrange(1 << 30))
     draw = random.Random(seed)
     database_url = app_config["SQLALCHEMY_DATABASE_URI"]
-    case_ids = [start_recruitment(app, demo, serial=100 + n) for n in range(CASES)]
+    for n in range(CASES):
+        start_recruitment(app, demo, serial=100 + n)
     with app.app_context():
         facts = branch_facts(demo.unit_ids["branch1"], clock.today())
     server = ServerProcess(database_url, tmp_path / "gunicorn.log", workers=2, threads=4).start()
     users = {demo.unit_ids[unit]: ApiUser(server, username) for unit, username in UNIT_USERS.items()}
+    starter = ApiUser(server, STARTERS["branch1"])
     acks, unanswered, report = [], [], []
     try:
         for round_no in range(1, ROUNDS + 1):
-            load = Load(server, users, replace(facts, today=clock.today()), open_items_of(app, case_ids))
+            load = Load(server, users, starter, replace(facts, today=clock.today()), open_items_of(app))
             load.start()
             kill_after = draw.randint(*ACKS_BEFORE_KILL)
             deadline = time.monotonic() + 30
@@ -185,10 +210,10 @@ def test_killing_the_server_under_load_loses_no_acknowledged_change_and_leaves_n
     print(f"\ncrash test, seed {seed}: " + "; ".join(report))
 
 
-def open_items_of(app, case_ids: list[int]) -> dict[int, dict]:
-    """What a user sees after the restart: each case's open item (its id, step, unit and assignee)."""
+def open_items_of(app) -> dict[int, dict]:
+    """What the users see after the restart: each case's open item (its id, step, unit and assignee)."""
     with app.app_context():
-        items = db.session.scalars(db.select(WorkItem).where(WorkItem.case_id.in_(case_ids), WorkItem.status == "open"))
+        items = db.session.scalars(db.select(WorkItem).where(WorkItem.status == "open"))
         return {item.case_id: {"id": item.id, "step_code": item.step_code, "unit": {"id": item.unit_id},
                                "assignee": {"id": item.assignee_id} if item.assignee_id else None} for item in items}
 
@@ -200,7 +225,9 @@ def check_database(app, acks: list[Ack], context: str) -> None:
         for ack in acks:
             item = db.session.get(WorkItem, ack.item_id)
             assignee = db.session.get(User, item.assignee_id) if item.assignee_id else None
-            if ack.action == "complete":
+            if ack.action == "start":
+                assert item.case.started_by.username == ack.username, (context, ack)
+            elif ack.action == "complete":
                 assert item.status == "completed", (context, ack)
                 assert item.completed_by.username == ack.username, (context, ack)
                 assert db.session.scalar(db.select(db.func.count(Submission.id)).filter_by(work_item_id=item.id)) == 1
@@ -211,11 +238,13 @@ def check_database(app, acks: list[Ack], context: str) -> None:
         db.session.remove()
 
 
-def committed(app, unanswered: list[tuple[str, int, int]]) -> int:
-    """How many of the requests the kill cut off had been committed before it."""
+def committed(app, unanswered: list[tuple[str, int | None, int | None]]) -> int:
+    """How many of the claims and completions the kill cut off had been committed before it."""
     with app.app_context():
         done = 0
         for action, _case_id, item_id in unanswered:
+            if action == "start":  # its case id never came back
+                continue
             item = db.session.get(WorkItem, item_id)
             done += item.status == "completed" if action == "complete" else item.assignee_id is not None
         db.session.remove()
