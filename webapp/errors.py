@@ -35,7 +35,7 @@ def is_busy(err: OperationalError) -> bool:
     if getattr(err.orig, "sqlstate", None) in _PG_BUSY_STATES:
         return True
     code = getattr(err.orig, "sqlite_errorcode", None)
-    return code is not None and code & 0xFF in _SQLITE_BUSY_CODES
+    return code is not None and (code & 0xFF) in _SQLITE_BUSY_CODES
 
 
 def wants_json() -> bool:
