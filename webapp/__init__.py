@@ -40,6 +40,7 @@ def _init_extensions(app: Flask) -> None:
     from . import models  # noqa: F401  (register the tables)
     from .runtime import Runtime, engine_budget
 
+    _bound_lock_waits(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"))
     login_manager.init_app(app)
@@ -49,18 +50,32 @@ def _init_extensions(app: Flask) -> None:
     app.extensions["partyflow_runtime"] = Runtime(engine_budget(app.config))
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         with app.app_context():
-            _tune_sqlite(app.config["SQLITE_SYNCHRONOUS"])
+            _tune_sqlite(app.config["SQLITE_SYNCHRONOUS"], app.config["DATABASE_LOCK_TIMEOUT"])
 
 
-def _tune_sqlite(synchronous: str) -> None:
+def _bound_lock_waits(app: Flask) -> None:
+    """PostgreSQL: a statement waits at most DATABASE_LOCK_TIMEOUT for a row lock (a colleague's
+    request on the same case), as SQLite's busy_timeout does; then the request is answered 503."""
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        return
+    options = app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
+    connect_args = options.setdefault("connect_args", {})
+    milliseconds = int(app.config["DATABASE_LOCK_TIMEOUT"] * 1000)
+    connect_args["options"] = f"{connect_args.get('options', '')} -c lock_timeout={milliseconds}".strip()
+
+
+def _tune_sqlite(synchronous: str, lock_timeout: float) -> None:
     from sqlalchemy import event
 
     @event.listens_for(db.engine, "connect")
     def _pragmas(dbapi_connection, _record):
         cursor = dbapi_connection.cursor()
         # WAL lets readers work while a writer commits; busy_timeout makes writers wait, not fail.
+        # A wait is always granted: pysqlite begins a transaction only at its first write (reads
+        # before it take no snapshot), so no transaction ever has to upgrade a stale read snapshot
+        # to a write, the one case where SQLite answers "database is locked" without waiting.
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.execute(f"PRAGMA busy_timeout={int(lock_timeout * 1000)}")
         # FULL (default): a commit is on disk when it returns. NORMAL in WAL mode never corrupts the
         # database either and commits without an fsync, but a power cut may lose the last commits.
         cursor.execute(f"PRAGMA synchronous={synchronous}")

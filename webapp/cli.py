@@ -6,6 +6,8 @@
     users list  every login with its name and positions (the list `make run` prints)
     processes publish FILE
                 a .bpmn file as the next version of its process, after the publish-time checks
+    cases check every case's engine state, work items, submissions and record agree (after a
+                crash, a restore or a repair); exit status 1 when one does not
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from workflows.specs import MAX_DEFINITION_BYTES
 from .admin.operations import PublishRefused, publish_definition
 from .audit import audit_cli
 from .bootstrap import load_lane_registry, load_shipped_definitions
+from .cases.consistency import check_all_cases
 from .demo import DEMO_PASSWORD, DemoLogin, demo_exists, login_of, seed_demo
 from .extensions import db
 from .models import User
@@ -98,8 +101,22 @@ def publish_command(path: Path) -> None:
     click.echo(f"已发布：{row.name}（{row.process_key}）第 {row.version} 版。")
 
 
+cases_cli = AppGroup("cases", help="Cases (办件).")
+
+
+@cases_cli.command("check")
+def check_cases_command() -> None:
+    """Print OK, or every case whose engine state, work items, submissions and record disagree."""
+    problems = check_all_cases()
+    for found in problems:
+        click.echo(f"办件 {found.case_id}（{found.business_key}）：{found.problem}")
+    if problems:
+        raise SystemExit(1)
+    click.echo("OK")
+
+
 # Every command group of the application; add new ones here (e.g. `audit` from webapp/audit.py).
-COMMAND_GROUPS = [init_command, seed_demo_command, users_cli, processes_cli, audit_cli]
+COMMAND_GROUPS = [init_command, seed_demo_command, users_cli, processes_cli, cases_cli, audit_cli]
 
 
 def init_app(app: Flask) -> None:

@@ -12,6 +12,9 @@ class DefaultConfig:
     SQLALCHEMY_DATABASE_URI = None
     # SQLite durability (PRAGMA synchronous): FULL, or NORMAL to trade the last commits on power loss for speed.
     SQLITE_SYNCHRONOUS = "FULL"
+    # Seconds a request waits for a lock another request holds (SQLite busy_timeout, PostgreSQL
+    # lock_timeout) before it gives up, changes nothing and is answered 503 "busy, submit again".
+    DATABASE_LOCK_TIMEOUT = 10
     # Where the shipped BPMN definitions and the lane registry defaults live.
     BPMN_DIR = str(ROOT / "bpmn")
     # Interface language: Chinese by default, English available.

@@ -3,9 +3,12 @@
 from flask import Flask, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 from workflows.i18n import N_
+
+from .extensions import db
 
 # N_(): extracted for the catalogue; render_error translates them at display time.
 MESSAGES = {
@@ -17,7 +20,22 @@ MESSAGES = {
     409: (N_("事项已处理"), N_("此事项已被他人办理或状态已变化，请刷新后查看最新情况。")),
     413: (N_("文件过大"), N_("上传的内容超过 2 MB，请缩小后重试。")),
     500: (N_("系统出错"), N_("系统暂时无法完成此操作，已记录错误，请稍后重试或联系系统管理员。")),
+    503: (N_("系统繁忙"), N_("其他人正在办理同一办件或系统繁忙，您的操作没有执行。请稍候片刻后重新提交。")),
 }
+
+# Another transaction was in the way, and nothing of this request was written: PostgreSQL's
+# lock_not_available (DATABASE_LOCK_TIMEOUT passed), deadlock_detected and serialization_failure,
+# SQLite's SQLITE_BUSY (busy_timeout passed) and SQLITE_LOCKED.
+_PG_BUSY_STATES = {"55P03", "40P01", "40001"}
+_SQLITE_BUSY_CODES = {5, 6}
+
+
+def is_busy(err: OperationalError) -> bool:
+    """The database gave up waiting for another transaction: submitting again may well succeed."""
+    if getattr(err.orig, "sqlstate", None) in _PG_BUSY_STATES:
+        return True
+    code = getattr(err.orig, "sqlite_errorcode", None)
+    return code is not None and (code & 0xFF) in _SQLITE_BUSY_CODES
 
 
 def wants_json() -> bool:
@@ -40,6 +58,16 @@ def init_app(app: Flask) -> None:
     def _http(err: HTTPException):
         description = err.description if getattr(err, "show_to_user", False) else None
         return render_error(err.code or 500, description)
+
+    @app.errorhandler(OperationalError)
+    def _database(err: OperationalError):
+        db.session.rollback()  # the page below may read again (the user, the menu)
+        if not is_busy(err):
+            app.logger.exception("database error")
+            return render_error(500)
+        app.logger.warning("database busy, nothing written: %s", err.orig)
+        body, code = render_error(503)
+        return body, code, {"Retry-After": "5"}
 
     @app.errorhandler(Exception)
     def _unexpected(err: Exception):

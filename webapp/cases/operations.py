@@ -317,11 +317,15 @@ def _lock_case_of(item: WorkItem) -> tuple[Case, OrgConfig, list]:
     The case was read with the item moments ago (by the view): when its version is still the one
     locked now, nothing changed since, because every change of a case's work items also changes
     the case row (its audit chain head at least), so that read is used as it is. Otherwise the
-    case is read again."""
+    case is read again, and so are its open work items: on PostgreSQL the locking query may have
+    waited for the lock while a colleague's change was committed (a claim, a completion), and
+    READ COMMITTED then returns the case row as it is after that change but the joined work items
+    as they were when the query began. Read again under the lock, they are as they are now."""
     case = item.case
     locked = _locked_open_items(case.id)
     if locked.version != case.version:
         case = _lock_case(case.id)
+        locked = _locked_open_items(case.id)
     return case, locked.config, locked.open_items
 
 
