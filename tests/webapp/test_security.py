@@ -12,6 +12,7 @@ from _ui_fixtures import application_form, start_application
 from flask import url_for
 
 from webapp import clock, create_app
+from webapp.auth import throttle
 from webapp.demo import DEMO_PASSWORD
 from webapp.extensions import db
 from webapp.models import AdminEvent, Case, LoginFailure, Member, User
@@ -218,6 +219,19 @@ def test_other_usernames_are_not_locked_by_someone_elses_failures(client, demo, 
         login(client, "branch1_secretary", f"guess-{n}")
 
     assert login(client, "branch1_org").status_code == 302
+
+
+def test_an_unknown_username_costs_a_password_check_like_a_known_one(client, demo, login, monkeypatch):
+    # Timing must not tell which usernames exist: both failures run one scrypt check.
+    checked = []
+    real_check = throttle.check_password_hash
+    monkeypatch.setattr(throttle, "check_password_hash", lambda *args: checked.append(1) or real_check(*args))
+    monkeypatch.setattr("webapp.models.user.check_password_hash",
+                        lambda *args: checked.append(1) or real_check(*args))
+    for username in ("nobody_here", "branch1_secretary"):
+        checked.clear()
+        assert login(client, username, "wrong password").status_code == 200
+        assert checked == [1], username
 
 
 def test_many_failures_from_one_address_lock_every_username_from_it(app, client, demo, login):

@@ -11,15 +11,19 @@ Refused attempts are not counted: the lock ends on time even while someone keeps
 
 from __future__ import annotations
 
+import functools
 import math
+import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app, request
+from werkzeug.security import check_password_hash
 
 from .. import clock
 from ..extensions import db
 from ..models import AdminEvent, LoginFailure, User
+from ..models.user import hash_password
 
 USERNAME_SIZE = LoginFailure.username.type.length
 
@@ -47,10 +51,19 @@ def authenticate(username: str, password: str) -> tuple[User | None, Lockout | N
     if lock is not None:
         return None, lock
     user = db.session.scalar(db.select(User).filter_by(username=username))
-    if user is None or not user.is_enabled or not user.check_password(password):
+    if user is None:
+        # As slow as checking a real password: the answer's timing must not tell which usernames exist.
+        check_password_hash(_unknown_user_hash(), password)
+        return None, record_failure(username, address)
+    if not user.is_enabled or not user.check_password(password):
         return None, record_failure(username, address)
     forget_failures(username)
     return user, None
+
+
+@functools.cache
+def _unknown_user_hash() -> str:
+    return hash_password(secrets.token_hex(16))
 
 
 def client_address() -> str:
