@@ -55,13 +55,17 @@ def _init_extensions(app: Flask) -> None:
 
 def _bound_lock_waits(app: Flask) -> None:
     """PostgreSQL: a statement waits at most DATABASE_LOCK_TIMEOUT for a row lock (a colleague's
-    request on the same case), as SQLite's busy_timeout does; then the request is answered 503."""
+    request on the same case), as SQLite's busy_timeout does; then the request is answered 503. A
+    transaction left idle longer than DATABASE_IDLE_IN_TRANSACTION_TIMEOUT (its process died or hung)
+    is ended by the server, and with it the locks it held."""
     if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
         return
     options = app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
     connect_args = options.setdefault("connect_args", {})
-    milliseconds = int(app.config["DATABASE_LOCK_TIMEOUT"] * 1000)
-    connect_args["options"] = f"{connect_args.get('options', '')} -c lock_timeout={milliseconds}".strip()
+    lock_ms = int(app.config["DATABASE_LOCK_TIMEOUT"] * 1000)
+    idle_ms = int(app.config["DATABASE_IDLE_IN_TRANSACTION_TIMEOUT"] * 1000)
+    connect_args["options"] = (f"{connect_args.get('options', '')} -c lock_timeout={lock_ms}"
+                               f" -c idle_in_transaction_session_timeout={idle_ms}").strip()
 
 
 def _tune_sqlite(synchronous: str, lock_timeout: float) -> None:

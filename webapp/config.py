@@ -15,6 +15,9 @@ class DefaultConfig:
     # Seconds a request waits for a lock another request holds (SQLite busy_timeout, PostgreSQL
     # lock_timeout) before it gives up, changes nothing and is answered 503 "busy, submit again".
     DATABASE_LOCK_TIMEOUT = 10
+    # PostgreSQL: seconds a connection may sit in an open transaction doing nothing before the server
+    # ends it, so a web process that died (or hung) mid-request cannot hold a case's lock for ever.
+    DATABASE_IDLE_IN_TRANSACTION_TIMEOUT = 60
     # Where the shipped BPMN definitions and the lane registry defaults live.
     BPMN_DIR = str(ROOT / "bpmn")
     # Interface language: Chinese by default, English available.

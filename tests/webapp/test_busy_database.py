@@ -3,11 +3,14 @@
 lock is gone it goes through. The wait is DATABASE_LOCK_TIMEOUT (SQLite busy_timeout, PostgreSQL
 lock_timeout), short here."""
 
+import time
 from contextlib import contextmanager
 
 import pytest
+from sqlalchemy.exc import InternalError
 from test_concurrency import case_events, start_recruitment, talk_data
 
+from webapp import create_app
 from webapp.demo import DEMO_PASSWORD
 from webapp.extensions import db
 from webapp.models import Case, WorkItem
@@ -68,3 +71,25 @@ def test_the_api_answers_a_busy_case_with_a_json_error(app, demo, client):
     assert (response.status_code, response.json["error"], response.json["message"]) == (503, 503, BUSY)
     assert_untouched(app, case_id, item_id)
     assert client.post(url, headers=headers, json={"data": data}).status_code == 200
+
+
+def test_postgresql_ends_a_transaction_left_idle_and_frees_the_case(app, demo, client, login):
+    """A web process that died or hung mid-request holds its transaction open: the server ends it after
+    DATABASE_IDLE_IN_TRANSACTION_TIMEOUT, and the colleague's completion goes through."""
+    with app.app_context():
+        if db.engine.dialect.name != "postgresql":
+            pytest.skip("SQLite has no server to end a transaction; a dead process's lock goes with its file handle")
+    case_id = start_recruitment(app, demo)
+    item_id, data = first_item(app, case_id), talk_data(app, demo)
+    # The setting is read when the engine is made: the hung process is an app of its own.
+    hung = create_app({**app.config, "DATABASE_IDLE_IN_TRANSACTION_TIMEOUT": 0.5})
+    with hung.app_context():
+        connection = db.engine.connect()
+        connection.execute(db.select(Case.id).where(Case.id == case_id).with_for_update())
+        time.sleep(1.5)  # the hung request does nothing; the server ends its session meanwhile
+        login(client, "branch1_secretary")
+        assert client.post(f"/inbox/{item_id}", data=data).status_code == 302
+        with pytest.raises(InternalError, match="idle-in-transaction timeout"):
+            connection.rollback()  # the hung process finds its session gone
+        connection.invalidate()
+        db.engine.dispose()
