@@ -25,6 +25,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + os.path.join(app.instance_path, "partyflow.sqlite")
 
     _init_extensions(app)
+    from .params import IdConverter
+
+    app.url_map.converters["int"] = IdConverter  # before the routes are added
     _register_blueprints(app)
     from . import cli, errors, i18n, templating
 

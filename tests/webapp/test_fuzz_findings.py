@@ -1,0 +1,92 @@
+"""What the fuzzers (test_fuzz_api.py, test_fuzz_forms.py) found, each pinned with its exact input.
+
+Numbers beyond what the database compares (PostgreSQL INTEGER, SQLite's 64 bits) made the driver
+raise: an id, a page number or a unit picked by number is now no id, an empty page, a 404.
+"""
+
+from __future__ import annotations
+
+import pytest
+from test_api import API, applicant, bearer
+
+from webapp.extensions import db
+from webapp.models import Case, RuleOverride, WorkItem
+
+HUGE = "89780167062257634639872"  # as schemathesis sent it
+BEYOND_INTEGER = str(2**31)
+
+
+@pytest.fixture
+def item_id(app, demo_with_cases) -> int:
+    """The open talk (R02) of the demo case in 内科第一党支部: its secretary may do it."""
+    with app.app_context():
+        return db.session.scalars(db.select(WorkItem.id).filter_by(
+            status="open", step_code="R02_initial_talk", unit_id=demo_with_cases.unit_ids["branch1"])).one()
+
+
+@pytest.mark.parametrize("number", [HUGE, BEYOND_INTEGER])
+@pytest.mark.parametrize("path", ["/cases/{}", "/work-items/{}", "/work-items/{}/claim", "/work-items/{}/complete",
+                                  "/work-items/{}/reassign"])
+def test_an_id_beyond_the_database_is_a_json_404(client, demo, path, number):
+    method = client.get if path.count("/") == 2 else client.post
+    response = method(API + path.format(number), headers=bearer(client, "branch1_secretary"), json={})
+    assert response.status_code == 404
+    assert response.json["error"] == 404 and response.json["message"]
+
+
+@pytest.mark.parametrize("path", ["/cases/{}", "/cases/{}/dossier", "/inbox/{}", "/admin/users/{}/positions"])
+def test_an_id_beyond_the_database_is_the_404_page(client, demo, login, path):
+    login(client, "admin")
+    response = client.get(path.format(HUGE))
+    assert response.status_code == 404
+    assert "页面不存在" in response.text
+
+
+def test_a_page_beyond_the_database_is_an_empty_page_of_the_api(client, demo):
+    response = client.get(f"{API}/work-items?per_page=84&status=open&page=29397932136454184960",
+                          headers=bearer(client, "branch1_secretary"))
+    assert response.status_code == 200
+    assert response.json["items"] == [] and response.json["page"] == 100_000
+
+
+@pytest.mark.parametrize("path", ["/cases/", "/inbox/", "/inbox/?tab=done", "/members/", "/admin/users",
+                                  "/admin/events"])
+def test_a_page_beyond_the_database_is_an_empty_list_page(client, demo, login, path):
+    login(client, "admin")
+    separator = "&" if "?" in path else "?"
+    assert client.get(f"{path}{separator}page={HUGE}").status_code == 200
+
+
+def test_a_done_notice_for_an_id_beyond_the_database_is_ignored(client, demo, login):
+    login(client, "branch1_secretary")
+    response = client.get(f"/inbox/?done={HUGE}")
+    assert response.status_code == 200
+    assert "已提交" not in response.text
+
+
+@pytest.mark.parametrize("unit_id", [int(HUGE), BEYOND_INTEGER, "²", "١", 1.5, -1, True])
+def test_starting_a_case_in_a_unit_that_is_no_id_is_a_404_and_creates_nothing(app, client, demo, unit_id):
+    response = client.post(f"{API}/cases", headers=bearer(client, "branch1_secretary"),
+                           json={"process_key": "recruitment", "unit_id": unit_id, "data": applicant()})
+    assert response.status_code == 404
+    assert "unit_id" in response.json["message"]
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count(Case.id))) == 0
+
+
+@pytest.mark.parametrize("user_id", [int(HUGE), BEYOND_INTEGER, "²"])
+def test_reassigning_to_a_user_that_is_no_id_is_a_400_beside_the_field(client, item_id, user_id):
+    response = client.post(f"{API}/work-items/{item_id}/reassign", headers=bearer(client, "admin"),
+                           json={"user_id": user_id})
+    assert response.status_code == 400
+    assert response.json["errors"]["user_id"]
+
+
+@pytest.mark.parametrize("unit", ["²", "١٢", HUGE, BEYOND_INTEGER, "-1"])
+def test_a_rule_setting_for_a_unit_that_is_no_id_is_a_404_and_saves_nothing(app, client, demo, login, unit):
+    login(client, "admin")
+    response = client.post("/admin/settings", data={"unit": unit, "key": "probation_years", "value": "1",
+                                                    "save": "保存"})
+    assert response.status_code == 404
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count(RuleOverride.id))) == 0
