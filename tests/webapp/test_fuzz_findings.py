@@ -82,6 +82,28 @@ def test_reassigning_to_a_user_that_is_no_id_is_a_400_beside_the_field(client, i
     assert response.json["errors"]["user_id"]
 
 
+@pytest.mark.parametrize("body", [b"\xff", b'["text"]'])
+@pytest.mark.parametrize("path", ["/auth/token", "/cases", "/work-items/{}/complete", "/work-items/{}/reassign"])
+def test_a_body_that_is_no_json_object_is_a_documented_400(client, item_id, path, body):
+    response = client.post(API + path.format(item_id), headers={
+        **bearer(client, "branch1_secretary"), "Content-Type": "application/json"}, data=body)
+    assert response.status_code == 400
+    assert response.json["errors"]["_form"] == ["请求体须为 JSON 对象（Content-Type: application/json）。"]
+    assert response.json["message"] == response.json["errors"]["_form"][0]
+
+
+def test_the_token_endpoint_documents_its_refusals(client):
+    responses = client.get(f"{API}/openapi.json").json["paths"]["/auth/token"]["post"]["responses"]
+    assert set(responses) == {"200", "400", "401"}
+    assert client.post(f"{API}/auth/token", json={"username": "", "password": "x"}).status_code == 401
+
+
+def test_publish_without_a_file_is_a_documented_400(client, demo):
+    response = client.post(f"{API}/processes/publish", headers=bearer(client, "admin"), data={"other": "x"})
+    assert response.status_code == 400 and response.json["message"]
+    assert "400" in client.get(f"{API}/openapi.json").json["paths"]["/processes/publish"]["post"]["responses"]
+
+
 @pytest.mark.parametrize("unit", ["²", "١٢", HUGE, BEYOND_INTEGER, "-1"])
 def test_a_rule_setting_for_a_unit_that_is_no_id_is_a_404_and_saves_nothing(app, client, demo, login, unit):
     login(client, "admin")

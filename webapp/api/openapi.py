@@ -66,12 +66,14 @@ def _publish_operation() -> dict[str, Any]:
         "multipart/form-data": {"schema": obj({"file": {"type": "string", "format": "binary"}})},
     }}
     operation["responses"]["422"] = _json("PublishRefused", "未通过发布检查；逐个列出元素和规则，未作任何改动")
+    operation["responses"]["400"] = _json("Error", "请求中没有 BPMN 文件")
     operation["responses"]["413"] = _json("Error", "文件超过 2 MB")
     return operation
 
 PATHS: dict[str, dict[str, Any]] = {
     "/auth/token": {"post": _op(
-        "用用户名和密码换取访问令牌", {"200": _json("Token", "访问令牌")}, body="TokenRequest", public=True)},
+        "用用户名和密码换取访问令牌", {"200": _json("Token", "访问令牌"), "401": _json("Error", "用户名或密码不正确")},
+        "400", body="TokenRequest", public=True)},
     "/openapi.json": {"get": _op(
         "本接口说明（OpenAPI 3.1）", {"200": {"description": "OpenAPI document",
                                       "content": {"application/json": {"schema": {"type": "object"}}}}},
