@@ -6,6 +6,8 @@ raise: an id, a page number or a unit picked by number is now no id, an empty pa
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from test_api import API, applicant, bearer
 
@@ -110,5 +112,23 @@ def test_a_rule_setting_for_a_unit_that_is_no_id_is_a_404_and_saves_nothing(app,
     response = client.post("/admin/settings", data={"unit": unit, "key": "probation_years", "value": "1",
                                                     "save": "保存"})
     assert response.status_code == 404
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count(RuleOverride.id))) == 0
+
+
+# ---------- a rule setting post that names no setting of the page: refused without a word ----------
+
+
+@pytest.mark.parametrize("post, message", [
+    ({"key": "no_such_setting", "value": "1"}, "没有这项规则设置，请刷新页面后重试。"),
+    ({"value": "1"}, "没有这项规则设置，请刷新页面后重试。"),
+    ({"key": "initial_talk_within_months", "value": "3"}, "须在 1 至 1 之间"),  # fixed nationally: no input shown
+])
+def test_a_rule_setting_post_for_no_setting_of_the_page_says_why(app, client, demo, login, post, message):
+    login(client, "admin")
+    response = client.post("/admin/settings", data={"unit": demo.unit_ids["county"], "save": "1", **post})
+    assert response.status_code == 422
+    errors = re.findall(r'class="(?:field-error|form-errors)"[^>]*>(.*?)</(?:p|div)>', response.text, re.S)
+    assert errors and message in errors[0]
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count(RuleOverride.id))) == 0
