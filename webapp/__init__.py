@@ -29,9 +29,10 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     app.url_map.converters["int"] = IdConverter  # before the routes are added
     _register_blueprints(app)
-    from . import cli, errors, i18n, templating
+    from . import cli, errors, i18n, nul_guard, templating
 
     errors.init_app(app)
+    nul_guard.init_app(app)
     i18n.init_app(app)
     templating.init_app(app)
     cli.init_app(app)

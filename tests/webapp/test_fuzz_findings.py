@@ -12,7 +12,7 @@ import pytest
 from test_api import API, applicant, bearer
 
 from webapp.extensions import db
-from webapp.models import Case, RuleOverride, WorkItem
+from webapp.models import AuditEvent, Case, RuleOverride, WorkItem
 
 HUGE = "89780167062257634639872"  # as schemathesis sent it
 BEYOND_INTEGER = str(2**31)
@@ -114,6 +114,74 @@ def test_a_rule_setting_for_a_unit_that_is_no_id_is_a_404_and_saves_nothing(app,
     assert response.status_code == 404
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count(RuleOverride.id))) == 0
+
+
+# ---------- NUL (U+0000): PostgreSQL stores none, in text or jsonb; it was a 500 there ----------
+
+NUL_REFUSED = "提交的内容含有空字符（NUL），无法保存。请删除这些字符后重新提交。"
+
+
+def counts(app) -> tuple[int, int, int]:
+    with app.app_context():
+        return tuple(db.session.scalar(db.select(db.func.count()).select_from(model))
+                     for model in (Case, WorkItem, AuditEvent))
+
+
+def test_a_login_name_with_nul_is_refused_with_a_message(client, demo):
+    response = client.post("/auth/login", data={"username": "admin\x00", "password": "x"})
+    assert response.status_code == 400
+    assert NUL_REFUSED in response.text
+
+
+def test_a_search_with_nul_is_refused_with_a_message(client, demo, login):
+    login(client, "admin")
+    response = client.get("/admin/users?q=a%00b")
+    assert response.status_code == 400
+    assert NUL_REFUSED in response.text
+
+
+def test_a_start_form_with_nul_is_refused_and_starts_nothing(app, client, demo, login):
+    login(client, "branch1_secretary")
+    before = counts(app)
+    response = client.post(f"/cases/new?process=recruitment&unit={demo.unit_ids['branch1']}",
+                           data=applicant(occupation="护士\x00"))
+    assert response.status_code == 400
+    assert NUL_REFUSED in response.text
+    assert counts(app) == before
+
+
+def test_a_step_form_with_nul_is_refused_and_completes_nothing(app, client, item_id, login):
+    login(client, "branch1_secretary")
+    before = counts(app)
+    response = client.post(f"/inbox/{item_id}", data={"summary": "谈话\x00", "talk_date": "2026-01-01"})
+    assert response.status_code == 400
+    assert counts(app) == before
+
+
+@pytest.mark.parametrize("body, field", [
+    ({"username": "admin\x00", "password": "x"}, "username"),
+    ({"username": "admin", "password": "x", "k\x00": 1}, "_form"),
+])
+def test_a_token_request_with_nul_is_a_400_naming_the_field(client, demo, body, field):
+    response = client.post(f"{API}/auth/token", json=body)
+    assert response.status_code == 400
+    assert response.json["message"] == NUL_REFUSED and list(response.json["errors"]) == [field]
+
+
+def test_api_data_with_nul_is_a_400_naming_the_field_and_starts_nothing(app, client, demo):
+    before = counts(app)
+    response = client.post(f"{API}/cases", headers=bearer(client, "branch1_secretary"), json={
+        "process_key": "recruitment", "unit_id": demo.unit_ids["branch1"],
+        "data": applicant(name="张\x00三", work_unit=["县人民医院\x00"])})
+    assert response.status_code == 400
+    assert set(response.json["errors"]) == {"name", "work_unit"}
+    assert counts(app) == before
+
+
+def test_a_query_with_nul_is_a_json_400_in_the_api(client, demo):
+    response = client.get(f"{API}/work-items?status=open%00", headers=bearer(client, "branch1_secretary"))
+    assert response.status_code == 400
+    assert response.json["errors"] == {"status": ["此栏含有空字符（NUL），请删除后重新提交。"]}
 
 
 # ---------- a rule setting post that names no setting of the page: refused without a word ----------
