@@ -36,7 +36,7 @@ def fields_with_nul(pairs) -> list[str]:
     NUL; "_form" for a name that holds one itself."""
     found: list[str] = []
     for name, value in pairs:
-        if NUL in name:
+        if NUL in (name or ""):  # a multipart part may have no name at all
             found.append("_form")
         elif isinstance(value, dict):
             found.extend(fields_with_nul(value.items()))

@@ -200,3 +200,13 @@ def test_a_rule_setting_post_for_no_setting_of_the_page_says_why(app, client, de
     assert errors and message in errors[0]
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count(RuleOverride.id))) == 0
+
+
+def test_a_multipart_part_without_a_name_is_no_field(client, demo):
+    # As schemathesis sent it to publish: a part with no name parameter (werkzeug reads its name as None).
+    body = (b'--b\r\nContent-Disposition: form-data\r\n\r\nnull\r\n'
+            b'--b\r\nContent-Disposition: form-data; name="file"; filename="file.zip"\r\n\r\nPK\x03\x04\r\n--b--\r\n')
+    response = client.post(f"{API}/processes/publish", data=body, content_type="multipart/form-data; boundary=b",
+                           headers=bearer(client, "admin"))
+    assert response.status_code == 422
+    assert response.json["problems"]
