@@ -210,3 +210,29 @@ def test_a_multipart_part_without_a_name_is_no_field(client, demo):
                            headers=bearer(client, "admin"))
     assert response.status_code == 422
     assert response.json["problems"]
+
+
+# ---------- dates at the far ends of the calendar: the rules add years to them ----------
+
+
+@pytest.mark.parametrize("changes, field", [
+    ({"birth_date": "9999-12-31"}, "birth_date"),  # add_years(birth, 18): year 10017, a ValueError (500)
+    ({"application_date": "0001-01-01"}, "application_date"),
+    ({"birth_date": "1899-12-31"}, "birth_date"),
+])
+def test_a_date_outside_1900_to_2100_is_refused_beside_the_field(app, client, demo, login, changes, field):
+    login(client, "branch1_secretary")
+    response = client.post(f"/cases/new?process=recruitment&unit={demo.unit_ids['branch1']}",
+                           data=applicant(**changes))
+    assert response.status_code == 422
+    assert f'id="{field}-error">「' in response.text and "须在 1900 年至 2100 年之间。" in response.text
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count(Case.id))) == 0
+
+
+def test_the_api_refuses_a_date_outside_1900_to_2100_beside_the_field(client, demo):
+    response = client.post(f"{API}/cases", headers=bearer(client, "branch1_secretary"), json={
+        "process_key": "recruitment", "unit_id": demo.unit_ids["branch1"], "data": applicant(birth_date="9999-12-31")})
+    assert response.status_code == 400
+    assert response.json["errors"]["birth_date"] == ["「出生日期」须在 1900 年至 2100 年之间。"]
+

@@ -22,7 +22,7 @@ from wtforms.validators import Length, NumberRange, Optional, Regexp
 
 from workflows.procedures.recruitment_decisions import ARCHIVE_ITEMS
 
-from .validators import Required, RequiredInput
+from .validators import PlausibleDate, Required, RequiredInput
 
 _DEV = _l("《中国共产党发展党员工作细则》")  # lazy: translated where the description is shown
 
@@ -37,7 +37,7 @@ def _needed(required):
 
 
 def _date(label, required=True, description=""):
-    return DateField(label, format="%Y-%m-%d", validators=[_needed(required)], description=description)
+    return DateField(label, format="%Y-%m-%d", validators=[_needed(required), PlausibleDate()], description=description)
 
 
 def _text(label, required=False, max_length=200, description=""):
