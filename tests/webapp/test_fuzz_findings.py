@@ -236,3 +236,14 @@ def test_the_api_refuses_a_date_outside_1900_to_2100_beside_the_field(client, de
     assert response.status_code == 400
     assert response.json["errors"]["birth_date"] == ["「出生日期」须在 1900 年至 2100 年之间。"]
 
+
+# ---------- a picked member off the list: WTForms said it in English ----------
+
+
+def test_a_member_off_the_roster_is_refused_in_chinese(client, item_id, login):
+    login(client, "branch1_secretary")
+    response = client.post(f"/inbox/{item_id}", data={"talk_date": "2026-01-01", "talker_ids": "0", "summary": "谈话"})
+    assert response.status_code == 422
+    assert ('<p class="field-error" id="talker_ids-error">所选的值不在可选范围内，请从列表中重新选择。</p>'
+            in response.text)
+    assert "not a valid choice" not in response.text
