@@ -4,8 +4,8 @@ Every operation of GET /api/v1/openapi.json gets requests generated from the doc
 invalid bodies, path and query parameters and headers. They are sent to the real app on the demo
 data with its recruitment cases, as a real user's bearer token (or with none, or a forged one),
 and half the time with the id of a real case or work item in the path. Every answer must be
-documented: no 5xx, a documented status code, a JSON body of the documented shape, and nothing
-reaches the app's handler of unexpected errors.
+documented: no 5xx, a documented status code, a JSON body of the documented shape with its
+messages in Chinese, and nothing reaches the app's handler of unexpected errors.
 
 PARTYFLOW_FUZZ_EXAMPLES sets the number of generated requests per operation (default 25); raise
 it for a longer run, e.g. ``PARTYFLOW_FUZZ_EXAMPLES=500 pytest tests/webapp/test_fuzz_api.py``.
@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 
 import pytest
 import schemathesis
@@ -34,6 +35,7 @@ CHECKS = [checks.not_a_server_error, checks.status_code_conformance, checks.cont
           checks.response_schema_conformance]
 # Who sends the request: users of several roles and units, and nobody or a forged token.
 USERS = ("branch1_secretary", "branch1_org", "hospital_org_member", "town_branch_secretary", "admin")
+CHINESE = re.compile(r"[\u4e00-\u9fff]")
 FORGED = {"Authorization": "Bearer eyJ1aWQiOjF9.forged.signature"}
 
 
@@ -90,5 +92,7 @@ def test_every_operation_answers_as_documented(case, data, app, world, app_error
     response = case.call_and_validate(app=app, headers=headers, checks=CHECKS)
     assert response.status_code < 500, response.text
     assert not app_errors, [record.getMessage() for record in app_errors]
-    if response.status_code >= 400:
-        assert response.json()["message"], response.text
+    if response.status_code >= 400:  # a sentence in Chinese, and one beside each field
+        body = response.json()
+        messages = [body["message"], *(m for field in body.get("errors", {}).values() for m in field)]
+        assert all(CHINESE.search(m) for m in messages), response.text
