@@ -77,7 +77,7 @@ EDGE_DATES = st.sampled_from([
 ])
 HUGE_TEXT = st.sampled_from(["长" * 5001, "x" * 100_001, "\x01\x7f" * 1000])
 # NUL is refused before any form sees it (webapp/nul_guard.py): rare here, so that the forms are fuzzed.
-TEXT = st.text(st.characters(exclude_characters="\x00"), max_size=40)
+TEXT = st.text(st.characters(codec="utf-8", exclude_characters="\x00"), max_size=40)
 # The far ends of the calendar, where adding or taking years overflows.
 DATES = st.one_of(EDGE_DATES, st.dates(min_value=date(9980, 1, 1)), st.dates(max_value=date(20, 12, 31)),
                   st.dates()).map(str)
