@@ -25,11 +25,15 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + os.path.join(app.instance_path, "partyflow.sqlite")
 
     _init_extensions(app)
+    from .params import IdConverter
+
+    app.url_map.converters["int"] = IdConverter  # before the routes are added
     _register_blueprints(app)
-    from . import cli, errors, i18n, security, templating
+    from . import cli, errors, i18n, nul_guard, security, templating
 
     errors.init_app(app)
     security.init_app(app)
+    nul_guard.init_app(app)
     i18n.init_app(app)
     templating.init_app(app)
     cli.init_app(app)

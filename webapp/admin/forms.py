@@ -133,7 +133,7 @@ class OverrideForm(FlaskForm):
     """Set (``save``) or remove (``remove``) one unit's own value of one rule setting."""
 
     unit = HiddenField(validators=[InputRequired()])
-    key = HiddenField(validators=[InputRequired()])
+    key = HiddenField(validators=[InputRequired(message=_l("没有这项规则设置，请刷新页面后重试。"))])
     value = StringField(_l("本级设置"))
     save = SubmitField(_l("保存"))
     remove = SubmitField(_l("删除本级设置"))

@@ -14,6 +14,7 @@ from workflows.settings import RECRUITMENT_SETTINGS, SETTINGS_BY_KEY, RuleSettin
 from ..cases.context import rule_settings_for
 from ..extensions import db
 from ..models import OrgUnit, RuleOverride
+from ..params import db_id
 from . import operations
 from .forms import OverrideForm, setting_error_text
 from .views import admin_required, bp, unit_options
@@ -33,7 +34,8 @@ def settings():
 @admin_required
 def save_setting():
     form = OverrideForm()
-    unit = db.session.get(OrgUnit, int(form.unit.data)) if (form.unit.data or "").isdigit() else None
+    unit_id = db_id(form.unit.data)
+    unit = db.session.get(OrgUnit, unit_id) if unit_id is not None else None
     if unit is None:
         abort(404)
     if form.validate():

@@ -22,6 +22,7 @@ from ..extensions import db
 from ..i18n import problem_text
 from ..models import AdminEvent, Case, LaneRuleRow, OrgUnit, Position, ProcessDefinition, RuleOverride, User
 from ..models.admin import ADMIN_EVENT_KINDS
+from ..params import page_number
 from ..runtime import runtime
 from ..templating import definition_label, long_date, procedure_stages
 from . import operations
@@ -215,7 +216,7 @@ def users():
     q = request.args.get("q", "").strip()
     if q:
         query = query.where(or_(User.username.contains(q), User.display_name.contains(q)))
-    page = db.paginate(query, page=request.args.get("page", 1, type=int),
+    page = db.paginate(query, page=page_number(),
                        per_page=current_app.config["PAGE_SIZE"], error_out=False)
     return render_template("admin/users.html", page=page, q=q)
 
@@ -270,7 +271,7 @@ def events():
     mine = request.args.get("mine") == "1"
     if mine:
         query = query.where(AdminEvent.actor_id == current_user.id)
-    page = db.paginate(query, page=request.args.get("page", 1, type=int),
+    page = db.paginate(query, page=page_number(),
                        per_page=current_app.config["PAGE_SIZE"], error_out=False)
     return render_template("admin/events.html", page=page, kind=kind if kind in ADMIN_EVENT_KINDS else "",
                            mine=mine, kinds=ADMIN_EVENT_KINDS)

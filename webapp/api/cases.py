@@ -8,6 +8,7 @@ from .. import permissions
 from ..cases import formkit, operations
 from ..extensions import db
 from ..models import Case, OrgUnit
+from ..params import db_id
 from ..runtime import runtime
 from . import serializers
 from .auth import api_user
@@ -58,9 +59,5 @@ def get_case(case_id: int):
 
 
 def _unit(value) -> OrgUnit | None:
-    if isinstance(value, bool):
-        return None
-    try:
-        return db.session.get(OrgUnit, int(value))
-    except (TypeError, ValueError):
-        return None
+    unit_id = db_id(value)
+    return db.session.get(OrgUnit, unit_id) if unit_id is not None else None

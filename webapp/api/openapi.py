@@ -26,6 +26,8 @@ RESPONSES = {
     "NotFound": _json("Error", "不存在"),
     "Conflict": _json("Error", "此事项已被他人办理或认领，或状态已变化（请刷新后重试）"),
     "ServerError": _json("Error", "系统或流程引擎无法完成操作；办件未作任何改动"),
+    "Busy": _json("Error", "其他人正在办理同一办件或系统繁忙：未作任何改动，请稍后重新提交"
+                           "（响应头 Retry-After 为建议等待的秒数）"),
 }
 
 
@@ -45,6 +47,8 @@ def _op(summary: str, ok: dict[str, dict], *errors: str, body: str | None = None
     for code in errors:
         responses[code] = _error({"400": "ValidationFailed", "403": "Forbidden", "404": "NotFound",
                                   "409": "Conflict", "500": "ServerError"}[code])
+    # Any request may wait for a lock another holds and give up after DATABASE_LOCK_TIMEOUT (webapp/errors.py).
+    responses["503"] = _error("Busy")
     operation: dict[str, Any] = {"summary": summary, "responses": responses}
     if public:
         operation["security"] = []
@@ -66,12 +70,14 @@ def _publish_operation() -> dict[str, Any]:
         "multipart/form-data": {"schema": obj({"file": {"type": "string", "format": "binary"}})},
     }}
     operation["responses"]["422"] = _json("PublishRefused", "未通过发布检查；逐个列出元素和规则，未作任何改动")
+    operation["responses"]["400"] = _json("Error", "请求中没有 BPMN 文件")
     operation["responses"]["413"] = _json("Error", "文件超过 2 MB")
     return operation
 
 
 def _token_operation() -> dict[str, Any]:
-    operation = _op("用用户名和密码换取访问令牌", {"200": _json("Token", "访问令牌")}, body="TokenRequest", public=True)
+    operation = _op("用用户名和密码换取访问令牌", {"200": _json("Token", "访问令牌")}, "400", body="TokenRequest",
+                    public=True)
     operation["responses"]["401"] = _json("Error", "用户名或密码不正确（或用户已停用）")
     operation["responses"]["429"] = _json(
         "Error", "登录失败次数过多，该用户名或来源地址暂时锁定（正确的密码也不受理）；响应头 Retry-After 为剩余秒数")

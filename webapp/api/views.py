@@ -9,7 +9,7 @@ from flask import Blueprint, session
 from ..extensions import csrf
 from . import auth, cases, catalog, openapi, work_items
 from .fields import FormNotRegistered
-from .responses import api_error
+from .responses import NotAJsonObject, api_error
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
@@ -40,6 +40,12 @@ def _never_write_the_session(response):
     # session, which must not come back as a cookie.
     session.modified = False
     return response
+
+
+@bp.errorhandler(NotAJsonObject)
+def _not_a_json_object(err: NotAJsonObject):
+    # The documented 400 of every operation with a JSON body: a ValidationError, the problem under "_form".
+    return api_error(400, err.description, {"_form": [err.description]})
 
 
 @bp.errorhandler(FormNotRegistered)

@@ -16,6 +16,7 @@ from ..cases import formkit, operations
 from ..cases.case_errors import case_error_text
 from ..extensions import db
 from ..models import User, WorkItem
+from ..params import db_id, page_number
 from . import serializers
 from .auth import api_user
 from .fields import build_api_form, data_errors
@@ -38,7 +39,7 @@ def list_work_items():
             WorkItem.completed_at.desc(), WorkItem.id.desc())
     else:
         return validation_error({"status": ["status 只能是 open 或 completed。"]})
-    page = db.paginate(query, max_per_page=100, error_out=False)
+    page = db.paginate(query, page=page_number(), max_per_page=100, error_out=False)
     return {"items": [serializers.work_item(item) for item in page.items], "total": page.total,
             "page": page.page, "per_page": page.per_page}
 
@@ -133,10 +134,6 @@ def _refuse_acting(user: User, item: WorkItem):
 
 
 def _user(value) -> User | None:
-    if isinstance(value, bool):
-        return None
-    try:
-        user = db.session.get(User, int(value))
-    except (TypeError, ValueError):
-        return None
+    user_id = db_id(value)
+    user = db.session.get(User, user_id) if user_id is not None else None
     return user if user is not None and user.is_enabled else None

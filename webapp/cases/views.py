@@ -17,6 +17,7 @@ from ..extensions import db
 from ..forms import FORMS, describe_fields
 from ..models import AuditEvent, Case, Member, OrgUnit, ProcessDefinition, Submission, User, WorkItem
 from ..models.case import CASE_STATUSES
+from ..params import page_number
 from ..privacy import ID_NUMBER_KEYS, mask_id_numbers
 from ..runtime import runtime
 from ..templating import case_title, definition_label, long_date, procedure_stages
@@ -39,7 +40,7 @@ def index():
     form = _filter_form()
     query = _filtered(db.select(Case).where(visible_cases_filter(current_user)), form)
     page = db.paginate(query.options(joinedload(Case.started_by), *case_title_loading()),
-                       page=request.args.get("page", 1, type=int), per_page=current_app.config["PAGE_SIZE"],
+                       page=page_number(), per_page=current_app.config["PAGE_SIZE"],
                        error_out=False)
     return render_template("cases/index.html", form=form, page=page)
 

@@ -5,6 +5,7 @@ by ``workflows.procedures.recruitment.check`` after ``form.validate()``.  Member
 no choices: the caller fills them from the branch roster before validating.
 """
 
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -18,11 +19,11 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Length, NumberRange, Optional, Regexp
+from wtforms.validators import Length, NumberRange, Optional, Regexp, ValidationError
 
 from workflows.procedures.recruitment_decisions import ARCHIVE_ITEMS
 
-from .validators import Required, RequiredInput
+from .validators import PlausibleDate, Required, RequiredInput
 
 _DEV = _l("《中国共产党发展党员工作细则》")  # lazy: translated where the description is shown
 
@@ -37,7 +38,7 @@ def _needed(required):
 
 
 def _date(label, required=True, description=""):
-    return DateField(label, format="%Y-%m-%d", validators=[_needed(required)], description=description)
+    return DateField(label, format="%Y-%m-%d", validators=[_needed(required), PlausibleDate()], description=description)
 
 
 def _text(label, required=False, max_length=200, description=""):
@@ -57,8 +58,19 @@ def _choice(label, choices, required=True, description=""):
     return RadioField(label, choices=_options(choices), validators=[_needed(required)], description=description)
 
 
+class PickList(SelectMultipleField):
+    """Several values from a list, refused in Chinese when one is off the list: WTForms' own message
+    for that stays English (its Chinese catalogue marks it fuzzy, so it is never compiled)."""
+
+    def pre_validate(self, form):
+        try:
+            super().pre_validate(form)
+        except ValidationError:
+            raise ValidationError(gettext("所选的值不在可选范围内，请从列表中重新选择。")) from None
+
+
 def _members(label, description=""):
-    return SelectMultipleField(label, coerce=int, choices=[], validators=[Required()], description=description)
+    return PickList(label, coerce=int, choices=[], validators=[Required()], description=description)
 
 
 FILING_RESULTS = [("filed", _l("同意备案")), ("returned", _l("退回修改"))]
@@ -292,8 +304,8 @@ class CommitteeRegularizationApprovalForm(FlaskForm):
 
 
 class ArchiveDossierForm(FlaskForm):
-    archive_items = SelectMultipleField(_l("归档材料"), choices=_options((k, _l(v)) for k, v in ARCHIVE_ITEMS.items()),
-                                        validators=[Required()])
+    archive_items = PickList(_l("归档材料"), choices=_options((k, _l(v)) for k, v in ARCHIVE_ITEMS.items()),
+                         validators=[Required()])
     destination = _choice(_l("归档去向"), [("personnel_file", _l("人事档案")), ("party_file", _l("党员档案"))])
     archived_at = _date(_l("归档日期"))
     archivist = _text(_l("经办人"))

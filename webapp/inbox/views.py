@@ -17,6 +17,7 @@ from ..cases.views import case_title_loading, record_rows
 from ..errors import render_error
 from ..extensions import db
 from ..models import AuditEvent, Case, OrgUnit, ProcessDefinition, Submission, User, WorkItem
+from ..params import arg_id, page_number
 from ..templating import definition_label, user_positions, week_end
 
 bp = Blueprint("inbox", __name__, url_prefix="/inbox")
@@ -30,12 +31,12 @@ def index():
     tab = request.args.get("tab") if request.args.get("tab") in TABS else "todo"
     form = _filter_form()
     query = _started_cases_query() if tab == "mine" else _filtered(_items_query(tab), form, tab)
-    page = db.paginate(query, page=request.args.get("page", 1, type=int),
+    page = db.paginate(query, page=page_number(),
                        per_page=current_app.config["PAGE_SIZE"], error_out=False)
     return render_template("inbox/index.html", tab=tab, form=form, page=page, counts=tab_counts(current_user),
                            filtering=any(request.args.get(k) for k in ("procedure", "unit", "overdue", "week")),
                            can_reassign=partial(permissions.can_reassign, current_user),
-                           submitted=_submitted_notice(request.args.get("done", type=int)))
+                           submitted=_submitted_notice(arg_id("done")))
 
 
 @bp.route("/<int:item_id>", methods=["GET", "POST"])

@@ -13,6 +13,7 @@ from ..cases.forms import MemberFilterForm, choices
 from ..extensions import db
 from ..models import Case, Member, OrgUnit
 from ..models.member import STAGES
+from ..params import page_number
 
 bp = Blueprint("members", __name__, url_prefix="/members")
 
@@ -32,7 +33,7 @@ def index():
         query = query.where(Member.stage == form.stage.data)
     stage_order = case({stage: i for i, stage in enumerate(ROSTER_ORDER)}, value=Member.stage, else_=len(ROSTER_ORDER))
     page = db.paginate(query.options(joinedload(Member.unit)).order_by(Member.unit_id, stage_order, Member.name),
-                       page=request.args.get("page", 1, type=int), per_page=current_app.config["PAGE_SIZE"],
+                       page=page_number(), per_page=current_app.config["PAGE_SIZE"],
                        error_out=False)
     return render_template("members/index.html", form=form, page=page, cases=_running_cases(page.items))
 
