@@ -96,7 +96,7 @@ def test_a_body_that_is_no_json_object_is_a_documented_400(client, item_id, path
 
 def test_the_token_endpoint_documents_its_refusals(client):
     responses = client.get(f"{API}/openapi.json").json["paths"]["/auth/token"]["post"]["responses"]
-    assert set(responses) == {"200", "400", "401"}
+    assert {"200", "400", "401"} <= set(responses)
     assert client.post(f"{API}/auth/token", json={"username": "", "password": "x"}).status_code == 401
 
 

@@ -60,6 +60,7 @@ def test_doing_a_step_completes_it_and_sends_the_case_to_the_next_step(app, clie
     response = client.post(f"/inbox/{item.id}", data=_talk_form(app, demo.unit_ids["branch1"]))
 
     assert 'name="talk_date"' in form and "谈话人" in form and "办件概要" in form
+    assert 'type="checkbox" name="talker_ids"' in form  # members picked from a list of checkboxes
     assert response.status_code == 302 and response.headers["Location"].endswith(f"/inbox/?done={item.id}")
     assert "已提交：党组织派人谈话" in client.get(response.headers["Location"]).get_data(as_text=True)
     assert "已提交" not in client.get("/inbox/").get_data(as_text=True)
