@@ -16,7 +16,7 @@ from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask
 from SpiffWorkflow.task import TaskState
 
 from .errors import BudgetExceeded, EngineError, TaskNotReady
-from .expressions import ExpressionError, restricted_script_engine
+from .expressions import ExpressionError, restricted_script_engine, settings_in_force
 from .i18n import N_
 from .specs import Definition, Step
 
@@ -68,24 +68,29 @@ class CaseEngine:
         self.script_engine = restricted_script_engine()
         self.script_engine.max_instances = self.budget.max_instances  # read by instances.py
 
-    def start(self, definition: Definition, data: Mapping[str, Any]) -> BpmnWorkflow:
-        """Create a case's workflow with the start form's data and run it to the first waits."""
+    def start(self, definition: Definition, data: Mapping[str, Any],
+              settings: Mapping[str, Any] | None = None) -> BpmnWorkflow:
+        """Create a case's workflow with the start form's data and run it to the first waits;
+        ``settings`` are the rule settings in force for the case (timers read them)."""
         workflow = BpmnWorkflow(definition.spec, dict(definition.subprocess_specs), script_engine=self.script_engine)
         workflow.definition_sha256 = definition.sha256
         for task in workflow.get_tasks(state=TaskState.READY):
             task.data.update(data)
-        self._run(workflow)
+        with settings_in_force(settings):
+            self._run(workflow)
         return workflow
 
-    def complete(self, workflow: BpmnWorkflow, task_id: str, data: Mapping[str, Any]) -> None:
+    def complete(self, workflow: BpmnWorkflow, task_id: str, data: Mapping[str, Any],
+                 settings: Mapping[str, Any] | None = None) -> None:
         """Complete the ready user task ``task_id`` with ``data`` and run the engine on."""
         task = self._ready_user_task(workflow, task_id)
         task.data.update(data)
-        try:
-            task.run()
-        except Exception as err:
-            raise _engine_error(err) from err
-        self._run(workflow)
+        with settings_in_force(settings):
+            try:
+                task.run()
+            except Exception as err:
+                raise _engine_error(err) from err
+            self._run(workflow)
 
     def snapshot(self, definition: Definition, workflow: BpmnWorkflow) -> CaseSnapshot:
         """Ready user tasks, case variables, next timer and end event of the case, in one walk."""

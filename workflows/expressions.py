@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import ast
 import operator
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
@@ -24,6 +26,52 @@ MAX_STRING_LENGTH = 1000
 MAX_COLLECTION_LENGTH = 1000
 MAX_INT = 10**12
 
+# The rule settings in force for the case the engine is running (per organisation; see
+# CaseEngine.start/complete). A timer refers to one as months(setting("activist.review_interval_months")),
+# never to a number written into the diagram (RULES.md: every rule is a setting).
+_settings_in_force: ContextVar[Mapping[str, Any] | None] = ContextVar("settings_in_force", default=None)
+
+
+@contextmanager
+def settings_in_force(settings: Mapping[str, Any] | None) -> Iterator[None]:
+    """``setting(key)`` reads ``settings`` (the defaults when None) while the engine runs a case."""
+    token = _settings_in_force.set(settings)
+    try:
+        yield
+    finally:
+        _settings_in_force.reset(token)
+
+
+def setting(key: str) -> Any:
+    """The value of the rule setting ``key`` for the case being run."""
+    from .settings import SETTINGS_BY_KEY  # settings.py is data; imported late to keep this module first
+
+    if not isinstance(key, str) or key not in SETTINGS_BY_KEY:
+        raise ExpressionError(f"unknown setting {key!r}")
+    settings = _settings_in_force.get()
+    return settings[key] if settings is not None and key in settings else SETTINGS_BY_KEY[key].default
+
+
+def _duration(designator: str, time_part: bool = False):
+    def iso(count: Any) -> str:
+        if isinstance(count, bool) or not isinstance(count, int) or not 0 <= count <= MAX_INT:
+            raise ExpressionError(f"a duration needs a whole number, not {count!r}")
+        return f"P{'T' if time_part else ''}{count}{designator}"
+
+    return iso
+
+
+# Functions that turn a number (a setting) into an ISO 8601 duration for a timer: months(6) == "P6M".
+DURATION_FUNCTIONS = {"years": _duration("Y"), "months": _duration("M"), "weeks": _duration("W"),
+                      "days": _duration("D"), "hours": _duration("H", time_part=True)}
+
+def repeat(count: Any, duration: Any) -> str:
+    """A cyclic timer's value: repeat(4, months(setting("probation.review_interval_months"))) == "R4/P3M"."""
+    if isinstance(count, bool) or not isinstance(count, int) or not isinstance(duration, str):
+        raise ExpressionError("repeat() takes a whole number and a duration")
+    return f"R{count}/{duration}"
+
+
 VETTED_FUNCTIONS = {
     "len": len,
     "min": min,
@@ -32,6 +80,9 @@ VETTED_FUNCTIONS = {
     "int": int,
     "str": str,
     "bool": bool,
+    "setting": setting,
+    "repeat": repeat,
+    **DURATION_FUNCTIONS,
 }
 
 _BINARY = {

@@ -24,6 +24,7 @@ from .errors import DefinitionError, Problem
 from .expressions import check_expression
 from .i18n import N_
 from .instances import cap_instances
+from .settings import SETTINGS_BY_KEY
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 SPIFF_NS = "http://spiffworkflow.org/bpmn/schema/1.0/core"
@@ -319,15 +320,63 @@ def _timer_problems(root: etree._Element) -> list[Problem]:
                 continue
             kind = etree.QName(value).localname
             where = {**_where(event), "line": value.sourceline}
-            problem = _timer_value_problem(kind, _literal(value.text or ""))
+            problem = _timer_value_problem(kind, _literal(value.text or ""), value.text or "")
             if problem is not None:
                 problems.append(Problem(problem[0], {"value": (value.text or "").strip(), **problem[1]}, **where))
     return problems
 
 
-def _timer_value_problem(kind: str, literal: str | None) -> tuple[str, dict] | None:
+# How long one unit of each duration function is, to bound a setting's range (months as 30 days).
+_UNIT = {"years": timedelta(days=365), "months": timedelta(days=30), "weeks": timedelta(days=7),
+         "days": timedelta(days=1), "hours": timedelta(hours=1)}
+
+
+def _setting_reference(kind: str, text: str) -> tuple[str, dict] | tuple[()] | None:
+    """A timer value that refers to a rule setting: months(setting("key")) for a duration, or
+    repeat(n, months(setting("key"))) for a cycle. None when ``text`` is no reference at all; () when it
+    is a good one; else the problem. The bounds hold for every value the setting may take."""
+    try:
+        body = ast.parse(text.strip(), mode="eval").body
+    except SyntaxError:
+        return None
+    repeats = None
+    if kind == "timeCycle" and _is_call(body, "repeat", 2) and isinstance(body.args[0], ast.Constant):
+        repeats, body = body.args[0].value, body.args[1]
+    if not (isinstance(body, ast.Call) and isinstance(body.func, ast.Name) and body.func.id in _UNIT
+            and len(body.args) == 1 and _is_call(body.args[0], "setting", 1)
+            and isinstance(body.args[0].args[0], ast.Constant) and isinstance(body.args[0].args[0].value, str)):
+        return None
+    if kind == "timeDate" or (kind == "timeCycle" and repeats is None):
+        return N_("定时器的值 %(value)s：日期定时器只能写 ISO 8601 字面量；循环定时器写成 repeat(次数, 时长)"), {}
+    key = body.args[0].args[0].value
+    rule = SETTINGS_BY_KEY.get(key)
+    if rule is None or rule.kind != "int":
+        return N_("定时器引用的规则设置 %(key)s 不存在或不是整数"), {"key": key}
+    unit = _UNIT[body.func.id]
+    shortest, longest = unit * (rule.min_value or 0), unit * (rule.max_value or 0)
+    if kind == "timeCycle":
+        if not isinstance(repeats, int) or isinstance(repeats, bool) or not 1 <= repeats <= MAX_CYCLE_REPEATS:
+            return N_("循环定时器 %(value)s 重复次数须为 1 到 %(limit)s"), {"limit": MAX_CYCLE_REPEATS}
+        if shortest < MIN_CYCLE_INTERVAL:
+            return N_("循环定时器 %(value)s 的间隔必须至少 1 小时"), {}
+        return ()
+    if shortest < MIN_TIMER or longest > MAX_TIMER:
+        return N_("定时器时长 %(value)s 必须在 1 分钟到 5 年之间（按该设置的取值范围）"), {}
+    return ()
+
+
+def _is_call(node: ast.AST, name: str, arity: int) -> bool:
+    return (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == name
+            and len(node.args) == arity and not node.keywords)
+
+
+def _timer_value_problem(kind: str, literal: str | None, text: str = "") -> tuple[str, dict] | None:
     if literal is None:
-        return N_("定时器的值 %(value)s 必须是加引号的 ISO 8601 字面量，例如 \"P6M\""), {}
+        reference = _setting_reference(kind, text)
+        if reference is not None:
+            return reference or None
+        return N_("定时器的值 %(value)s 必须是加引号的 ISO 8601 字面量（如 \"P6M\"），或引用规则设置，"
+                  "如 months(setting(\"activist.review_interval_months\"))"), {}
     if kind == "timeDate":
         try:
             datetime.fromisoformat(literal)

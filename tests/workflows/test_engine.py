@@ -9,9 +9,11 @@ import pytest
 from workflows.engine import CaseEngine
 from workflows.errors import EngineError, StateUnreadable, TaskNotReady
 from workflows.serialization import CaseSerializer
+from workflows.settings import RuleSettings
 from workflows.specs import load_definition
 
-LEAVE = load_definition((Path(__file__).parent / "data" / "leave_request.bpmn").read_bytes())
+LEAVE_XML_TEXT = (Path(__file__).parent / "data" / "leave_request.bpmn").read_text(encoding="utf-8")
+LEAVE = load_definition(LEAVE_XML_TEXT)
 
 
 @pytest.fixture
@@ -118,3 +120,21 @@ def test_a_damaged_task_tree_is_reported_unreadable(engine, serializer):
         task["parent"] = "not-a-uuid"
     with pytest.raises(StateUnreadable):
         serializer.loads(json.dumps(stored))
+
+
+def test_a_timer_that_refers_to_a_setting_waits_as_long_as_the_organisations_setting_says(engine):
+    definition = load_definition(LEAVE_XML_TEXT.replace(
+        '<bpmn:timeDate>"2030-01-01T08:00:00+00:00"</bpmn:timeDate>',
+        '<bpmn:timeDuration>months(setting("activist.review_interval_months"))</bpmn:timeDuration>'))
+
+    def approved_waits_until(settings):
+        workflow = engine.start(definition, {}, settings)
+        (ask,) = engine.ready_tasks(definition, workflow)
+        engine.complete(workflow, ask.task_id, {"days": [1]}, settings)
+        (approve,) = engine.ready_tasks(definition, workflow)
+        before = datetime.now(UTC)
+        engine.complete(workflow, approve.task_id, {"decision": "approve"}, settings)
+        return (engine.next_timer_at(workflow) - before).days
+
+    assert 180 <= approved_waits_until(None) <= 185  # the default: 6 months
+    assert 59 <= approved_waits_until(RuleSettings({"activist.review_interval_months": 2})) <= 63

@@ -139,7 +139,9 @@ TIMER_DATE = '<bpmn:timeDate>"2030-01-01T08:00:00+00:00"</bpmn:timeDate>'
     '<bpmn:timeDuration>"PT1M"</bpmn:timeDuration>', '<bpmn:timeDuration>"P5Y"</bpmn:timeDuration>',
     '<bpmn:timeDuration>"P6M"</bpmn:timeDuration>', '<bpmn:timeCycle>"R100/PT1H"</bpmn:timeCycle>',
     TIMER_DATE,
-], ids=["1 minute", "5 years", "6 months", "100 hourly repeats", "a date"])
+    '<bpmn:timeDuration>months(setting("activist.review_interval_months"))</bpmn:timeDuration>',
+    '<bpmn:timeCycle>repeat(4, months(setting("probation.review_interval_months")))</bpmn:timeCycle>',
+], ids=["1 minute", "5 years", "6 months", "100 hourly repeats", "a date", "a setting", "a cycle of a setting"])
 def test_a_timer_within_the_bounds_is_accepted(timer):
     assert check_definition(LEAVE_XML.replace(TIMER_DATE, timer), LEAVE_LANES, LEAVE_FORMS) == []
 
@@ -153,8 +155,19 @@ def test_a_timer_within_the_bounds_is_accepted(timer):
     ('<bpmn:timeCycle>"R5/PT59M"</bpmn:timeCycle>', "至少 1 小时"),
     ('<bpmn:timeCycle>"R/PT1H"</bpmn:timeCycle>', "必须写明重复次数"),
     ('<bpmn:timeDate>"next tuesday"</bpmn:timeDate>', "不是 ISO 8601 日期时间"),
+    ('<bpmn:timeDuration>months(setting("no.such_months"))</bpmn:timeDuration>', "不存在或不是整数"),
+    # 入团推荐年龄上限 may be up to 40: as years, beyond five.
+    ('<bpmn:timeDuration>years(setting("youth_league_recommendation.age_max"))</bpmn:timeDuration>',
+     "按该设置的取值范围"),
+    ('<bpmn:timeDate>days(setting("archive.within_days"))</bpmn:timeDate>', "日期定时器只能写 ISO 8601 字面量"),
+    ('<bpmn:timeCycle>months(setting("probation.review_interval_months"))</bpmn:timeCycle>', "repeat(次数, 时长)"),
+    ('<bpmn:timeCycle>repeat(101, months(setting("probation.review_interval_months")))</bpmn:timeCycle>',
+     "重复次数须为 1 到 100"),
+    ('<bpmn:timeDuration>months(setting("activist.review_interval_months")) + "x"</bpmn:timeDuration>',
+     "加引号的 ISO 8601 字面量"),
 ], ids=["59 seconds", "over 5 years", "an expression", "not a duration", "101 repeats", "59-minute cycle",
-        "endless cycle", "not a date"])
+        "endless cycle", "not a date", "unknown setting", "a setting beyond 5 years", "a date from a setting",
+        "a cycle without a count", "a setting repeated 101 times", "a setting in an expression"])
 def test_a_timer_outside_the_bounds_is_refused_and_named(timer, rule):
     (problem,) = check_definition(LEAVE_XML.replace(TIMER_DATE, timer), LEAVE_LANES, LEAVE_FORMS)
 
