@@ -7,6 +7,7 @@ the database directly opens ``with app.app_context():`` (requests through ``clie
 
 from __future__ import annotations
 
+import logging
 import os
 from dataclasses import dataclass
 
@@ -115,3 +116,23 @@ def login():
         return client.post("/auth/login", data={"username": username, "password": password})
 
     return _login
+
+
+class ErrorLog(logging.Handler):
+    """Collects what the app logs at ERROR: the handler of unexpected errors logs every exception it gets."""
+
+    def __init__(self):
+        super().__init__(logging.ERROR)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+@pytest.fixture
+def app_errors(app):
+    """What the app logged at ERROR during the test (a test of hostile input expects none)."""
+    handler = ErrorLog()
+    app.logger.addHandler(handler)
+    yield handler.records
+    app.logger.removeHandler(handler)

@@ -14,7 +14,6 @@ it for a longer run, e.g. ``PARTYFLOW_FUZZ_EXAMPLES=500 pytest tests/webapp/test
 from __future__ import annotations
 
 import json
-import logging
 import os
 import re
 
@@ -39,17 +38,6 @@ CHINESE = re.compile(r"[\u4e00-\u9fff]")
 FORGED = {"Authorization": "Bearer eyJ1aWQiOjF9.forged.signature"}
 
 
-class ErrorLog(logging.Handler):
-    """Collects what the app logs at ERROR: the handler of unexpected errors logs every exception it gets."""
-
-    def __init__(self):
-        super().__init__(logging.ERROR)
-        self.records: list[logging.LogRecord] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.records.append(record)
-
-
 @pytest.fixture
 def world(app, client, demo_with_cases):
     """Tokens of the demo users and the ids of real cases and work items (open and completed)."""
@@ -61,14 +49,6 @@ def world(app, client, demo_with_cases):
         "headers": [bearer(client, username) for username in USERS] + [{}, FORGED],
         "case_id": case_ids, "item_id": item_ids,
     }
-
-
-@pytest.fixture
-def app_errors(app):
-    handler = ErrorLog()
-    app.logger.addHandler(handler)
-    yield handler.records
-    app.logger.removeHandler(handler)
 
 
 # The document GET /api/v1/openapi.json serves (test_the_fuzzed_document_is_the_served_one).

@@ -23,7 +23,6 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from test_api import applicant
-from test_fuzz_api import ErrorLog
 from werkzeug.datastructures import MultiDict
 
 from webapp import clock, permissions
@@ -127,14 +126,6 @@ def app_config(app_config):
     # (test_security.py) would lock it after 20 and write the lock to the admin log. Here the subject
     # is what the form handler does with the input, not the throttle.
     return {**app_config, "LOGIN_MAX_FAILURES": 10**6, "LOGIN_MAX_FAILURES_PER_ADDRESS": 10**6}
-
-
-@pytest.fixture
-def app_errors(app):
-    handler = ErrorLog()
-    app.logger.addHandler(handler)
-    yield handler.records
-    app.logger.removeHandler(handler)
 
 
 def counts(app) -> dict[str, int]:
