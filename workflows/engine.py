@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -15,6 +16,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinitio
 from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask
 from SpiffWorkflow.task import TaskState
 
+from .clock import engine_time
 from .errors import BudgetExceeded, EngineError, TaskNotReady
 from .expressions import ExpressionError, restricted_script_engine, settings_in_force
 from .i18n import N_
@@ -69,28 +71,53 @@ class CaseEngine:
         self.script_engine.max_instances = self.budget.max_instances  # read by instances.py
 
     def start(self, definition: Definition, data: Mapping[str, Any],
-              settings: Mapping[str, Any] | None = None) -> BpmnWorkflow:
+              settings: Mapping[str, Any] | None = None, now: datetime | None = None) -> BpmnWorkflow:
         """Create a case's workflow with the start form's data and run it to the first waits;
-        ``settings`` are the rule settings in force for the case (timers read them)."""
+        ``settings`` are the rule settings in force for the case (timers read them), ``now`` the
+        instant of the call (timers count from it)."""
         workflow = BpmnWorkflow(definition.spec, dict(definition.subprocess_specs), script_engine=self.script_engine)
         workflow.definition_sha256 = definition.sha256
         for task in workflow.get_tasks(state=TaskState.READY):
             task.data.update(data)
-        with settings_in_force(settings):
+        with _case_context(settings, now):
             self._run(workflow)
         return workflow
 
     def complete(self, workflow: BpmnWorkflow, task_id: str, data: Mapping[str, Any],
-                 settings: Mapping[str, Any] | None = None) -> None:
+                 settings: Mapping[str, Any] | None = None, now: datetime | None = None) -> None:
         """Complete the ready user task ``task_id`` with ``data`` and run the engine on."""
         task = self._ready_user_task(workflow, task_id)
         task.data.update(data)
-        with settings_in_force(settings):
+        with _case_context(settings, now):
             try:
                 task.run()
             except Exception as err:
                 raise _engine_error(err) from err
             self._run(workflow)
+
+    def fire_timers(self, workflow: BpmnWorkflow, now: datetime,
+                    settings: Mapping[str, Any] | None = None) -> list[str]:
+        """Fire the case's timers that are due at ``now`` and run the engine on; the ids of the timer
+        events that fired (a cycle counts each time it comes round), empty when none was due."""
+        before = self._pending_timers(workflow)
+        with _case_context(settings, now):
+            try:
+                workflow.refresh_timers()
+            except Exception as err:
+                raise _engine_error(err) from err
+            self._run(workflow)
+        after = self._pending_timers(workflow)
+        return [bpmn_id for task_id, (bpmn_id, value) in before.items() if after.get(task_id, (None, None))[1] != value]
+
+    @staticmethod
+    def _pending_timers(workflow: BpmnWorkflow) -> dict[Any, tuple[str, Any]]:
+        """Waiting timer tasks by id: their event and its pending value (a cycle's changes as it comes round)."""
+        pending = {}
+        for task in workflow.get_tasks(state=TaskState.WAITING):
+            if isinstance(getattr(task.task_spec, "event_definition", None), TimerEventDefinition):
+                value = task._get_internal_data("event_value")
+                pending[task.id] = (task.task_spec.bpmn_id, str(value))
+        return pending
 
     def snapshot(self, definition: Definition, workflow: BpmnWorkflow) -> CaseSnapshot:
         """Ready user tasks, case variables, next timer and end event of the case, in one walk."""
@@ -138,6 +165,8 @@ class CaseEngine:
         definition = getattr(task.task_spec, "event_definition", None)
         if isinstance(definition, TimerEventDefinition):
             value = task._get_internal_data("event_value")
+            if isinstance(value, dict):  # a cycle: its next round, until the rounds are done
+                return [datetime.fromisoformat(value["next"])] if value.get("cycles") else []
             if value:
                 return [datetime.fromisoformat(value)]
         return []
@@ -187,6 +216,12 @@ class CaseEngine:
         if depth > budget.max_depth:
             raise BudgetExceeded(f"task tree {depth} deep", N_("流程任务树深度达到 %(depth)s，超过上限 %(limit)s"),
                                  depth=depth, limit=budget.max_depth)
+
+
+@contextmanager
+def _case_context(settings: Mapping[str, Any] | None, now: datetime | None) -> Iterator[None]:
+    with settings_in_force(settings), engine_time(now):
+        yield
 
 
 def _depth(task) -> int:

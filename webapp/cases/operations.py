@@ -100,7 +100,7 @@ def start_case(definition_row: ProcessDefinition, unit: OrgUnit, data: dict[str,
     variables = {**procedure.derive(start.form_key, data, ctx), **_routing_facts(org.chain)}
     subject = member_from_start_form(procedure, unit, data)
     try:
-        workflow = rt.engine.start(definition, variables, org.settings)
+        workflow = rt.engine.start(definition, variables, org.settings, clock.now())
     except EngineError as err:
         raise CaseError(err) from err
     now = clock.now()
@@ -182,7 +182,8 @@ def _complete(writes: CaseWrites, config: OrgConfig, item: WorkItem, other_open_
 
     derived = procedure.derive(item.form_key, data, ctx)
     try:
-        rt.engine.complete(workflow, item.task_id, {**derived, **_routing_facts(org.chain)}, org.settings)
+        rt.engine.complete(workflow, item.task_id, {**derived, **_routing_facts(org.chain)}, org.settings,
+                           clock.now())
     except TaskNotReady as err:
         raise AlreadyHandled() from err
     except EngineError as err:
