@@ -1,6 +1,6 @@
 # PartyFlow. The two commands of the README:
 #   make run    set up everything, migrate the SQLite database, load the demo data, print the
-#               demo logins and serve http://127.0.0.1:5000
+#               demo logins and serve http://127.0.0.1:5000 (with the timer worker beside it)
 #   make test   set up everything and run the whole test suite on SQLite, then on PostgreSQL
 # The other targets are the pieces those two are made of.
 
@@ -14,7 +14,9 @@ run: db
 	@echo "PartyFlow: open http://127.0.0.1:5000 and log in as one of these users:"
 	@$(FLASK) users list
 	@echo
-	PARTYFLOW_SHOW_DEMO_LOGINS=true $(FLASK) run --host 127.0.0.1 --port 5000
+	@# the timer worker beside the web server, stopped with it
+	$(FLASK) timers run --interval 60 & worker=$$!; trap 'kill $$worker' EXIT; \
+		PARTYFLOW_SHOW_DEMO_LOGINS=true $(FLASK) run --host 127.0.0.1 --port 5000
 
 test: setup chromium
 	scripts/test.sh

@@ -13,18 +13,22 @@
 from __future__ import annotations
 
 import unicodedata
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 from flask_migrate import upgrade
 
 from workflows.specs import MAX_DEFINITION_BYTES
 
+from . import clock
 from .admin.operations import PublishRefused, publish_definition
 from .audit import audit_cli
 from .bootstrap import load_lane_registry, load_shipped_definitions
+from .cases import timer_worker
 from .cases.consistency import check_all_cases
 from .demo import DEMO_PASSWORD, DemoLogin, demo_exists, login_of, seed_demo
 from .extensions import db
@@ -115,8 +119,37 @@ def check_cases_command() -> None:
     click.echo("OK")
 
 
+timers_cli = AppGroup("timers", help="Timers (时限): fire what is due.")
+
+
+def _instant(value: str | None) -> datetime:
+    if value is None:
+        return clock.now()
+    try:
+        instant = datetime.fromisoformat(value)
+    except ValueError as err:
+        raise click.BadParameter(f"不是 ISO 8601 日期时间：{value}") from err
+    return instant if instant.tzinfo else instant.replace(tzinfo=ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"]))
+
+
+@timers_cli.command("tick")
+@click.option("--now", "now_text", help="ISO 8601 date-time to tick at (default: now); local time when no offset.")
+def tick_command(now_text: str | None) -> None:
+    """Fire every timer due now (or at --now) once, and say what moved."""
+    now = _instant(now_text)
+    result = timer_worker.tick(now)
+    click.echo(f"{now.isoformat()}：到期 {result.due} 件，{result.moved} 件流转，触发定时器 {result.fired} 个。")
+
+
+@timers_cli.command("run")
+@click.option("--interval", default=60.0, show_default=True, help="Seconds between ticks.")
+def run_command(interval: float) -> None:
+    """Tick for ever, every --interval seconds (the app's set-up starts one beside the web server)."""
+    timer_worker.run(interval)
+
+
 # Every command group of the application; add new ones here (e.g. `audit` from webapp/audit.py).
-COMMAND_GROUPS = [init_command, seed_demo_command, users_cli, processes_cli, cases_cli, audit_cli]
+COMMAND_GROUPS = [init_command, seed_demo_command, users_cli, processes_cli, cases_cli, audit_cli, timers_cli]
 
 
 def init_app(app: Flask) -> None:

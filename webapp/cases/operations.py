@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import secrets
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, NamedTuple
 
 from sqlalchemy import and_, bindparam, or_, update
@@ -170,7 +171,7 @@ def _complete(writes: CaseWrites, config: OrgConfig, item: WorkItem, other_open_
     try:
         workflow = rt.serializer.loads(case.state)
     except StateUnreadable as err:
-        _stop_case(writes, "state", item, err, actor)
+        _stop_case(writes, "state", item.step_code, item.title, err, actor)
         return True
     # The engine's variables as of the last step: written with the state, in the same statement,
     # so they are what rt.engine.case_data(workflow) would compute again.
@@ -187,7 +188,7 @@ def _complete(writes: CaseWrites, config: OrgConfig, item: WorkItem, other_open_
     except TaskNotReady as err:
         raise AlreadyHandled() from err
     except EngineError as err:
-        _stop_case(writes, "engine", item, err, actor)
+        _stop_case(writes, "engine", item.step_code, item.title, err, actor)
         return True
     # Unclaimed or claimed by the actor (complete_work_item checked): the actor is its assignee now.
     writes.update(WorkItem, item.id, status="completed", completed_at=clock.now(), completed_by_id=actor.id,
@@ -199,15 +200,53 @@ def _complete(writes: CaseWrites, config: OrgConfig, item: WorkItem, other_open_
     return False
 
 
-def _stop_case(writes: CaseWrites, kind: str, item: WorkItem, err: EngineError, actor: User) -> None:
+def _stop_case(writes: CaseWrites, kind: str, step_code: str | None, step_label: str | None, err: EngineError,
+               actor: User | None) -> None:
     """异常: the case keeps its state as before the step (the failed run is never saved) and waits for
     an admin; the event names the step and the reason in words (the technical detail goes to the log)."""
     case = writes.case
     case.status = "error"
-    case.error_detail = engine_error_detail(kind, item.title, err)
+    case.error_detail = engine_error_detail(kind, step_label, err)
     case.error_message = error_text(case.error_detail, translate=lambda message: message)
     case.updated_at = clock.now()
-    _record(writes, "error", actor, step_code=item.step_code, summary=case.error_message)
+    _record(writes, "error", actor, step_code=step_code, summary=case.error_message)
+
+
+def due_timer_case_ids(now: datetime, limit: int = 500) -> list[int]:
+    """Running cases with a timer due at ``now``, the longest overdue first (index on next_timer_at)."""
+    return list(db.session.scalars(
+        db.select(Case.id).where(Case.status == "running", Case.next_timer_at <= now)
+        .order_by(Case.next_timer_at, Case.id).limit(limit)
+    ))
+
+
+@stale_means_already_handled
+def fire_due_timers(case_id: int, now: datetime) -> list[str]:
+    """时限到期: fire the case's timers due at ``now`` and run it on (work items, record); the ids of the
+    timer events that fired. Under the case's lock the due time is checked again, so a timer another
+    worker fired meanwhile is not fired twice; the caller commits each case on its own."""
+    case = _lock_case(case_id)
+    if case.status != "running" or case.next_timer_at is None or clock.as_utc(case.next_timer_at) > now:
+        return []
+    locked = _locked_open_items(case.id)
+    rt = runtime()
+    definition = rt.definition_of(case.definition_id)
+    org = _org_around(case.unit_id, locked.config)
+    writes = CaseWrites(case)
+    with db.session.no_autoflush:
+        try:
+            workflow = rt.serializer.loads(case.state)
+            fired = rt.engine.fire_timers(workflow, now, org.settings)
+        except EngineError as err:
+            _stop_case(writes, "state" if isinstance(err, StateUnreadable) else "engine", None, None, err, None)
+            writes.write()
+            return []
+        for bpmn_id in fired:
+            event = definition.steps.get(bpmn_id)
+            _record(writes, "timer", None, step_code=bpmn_id, summary=event.label if event else bpmn_id)
+        _after_engine_step(writes, definition, workflow, locked.open_items, org, None)
+        writes.write()
+    return fired
 
 
 @stale_means_already_handled

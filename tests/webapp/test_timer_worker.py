@@ -1,0 +1,107 @@
+"""The timer worker (`flask timers tick --now`): a timer due at the given instant fires once, is recorded
+in the case's history and moves the case; a second tick, or a second worker, fires nothing more."""
+
+import threading
+from datetime import timedelta
+from pathlib import Path
+
+from test_concurrency import start_recruitment
+
+from webapp import audit, clock
+from webapp.admin.operations import publish_definition
+from webapp.cases import operations, timer_worker
+from webapp.extensions import db
+from webapp.models import AuditEvent, Case
+
+RECRUITMENT_XML = (Path(__file__).parents[2] / "bpmn" / "recruitment.bpmn").read_text(encoding="utf-8")
+# 党组织派人谈话 gets a reminder every 7 days (archive.within_days, the shortest day setting), twice.
+REMINDERS = (
+    '<bpmn:boundaryEvent id="talk_reminder" name="谈话提醒" attachedToRef="R02_initial_talk" cancelActivity="false">'
+    '<bpmn:outgoing>f_talk_reminder</bpmn:outgoing><bpmn:timerEventDefinition id="talk_reminder_timer">'
+    '<bpmn:timeCycle>repeat(2, days(setting("archive.within_days")))</bpmn:timeCycle></bpmn:timerEventDefinition>'
+    '</bpmn:boundaryEvent><bpmn:endEvent id="talk_reminded" name="已提醒谈话"><bpmn:incoming>f_talk_reminder'
+    '</bpmn:incoming></bpmn:endEvent><bpmn:sequenceFlow id="f_talk_reminder" sourceRef="talk_reminder" '
+    'targetRef="talk_reminded" />'
+)
+
+
+def publish_reminders(app) -> None:
+    """Recruitment with the reminder, through the publish path and its checks."""
+    with app.app_context():
+        publish_definition(RECRUITMENT_XML.replace("</bpmn:process>", REMINDERS + "</bpmn:process>", 1).encode(),
+                           actor=None)
+        db.session.commit()
+
+
+def timer_events(app, case_id):
+    with app.app_context():
+        return db.session.scalars(db.select(AuditEvent.summary).filter_by(case_id=case_id, kind="timer")
+                                  .order_by(AuditEvent.seq)).all()
+
+
+def test_a_due_reminder_fires_once_per_round_and_is_recorded(app, demo, runner):
+    publish_reminders(app)
+    case_id = start_recruitment(app, demo)
+    start = clock.now()
+    with app.app_context():
+        due = db.session.get(Case, case_id).next_timer_at
+    due = clock.as_utc(due)  # SQLite keeps UTC without its offset
+    assert timedelta(days=7) - timedelta(minutes=1) <= due - start <= timedelta(days=7)
+
+    sixth_day = (start + timedelta(days=6)).isoformat()
+    assert "到期 0 件" in runner.invoke(args=["timers", "tick", "--now", sixth_day]).output
+    eighth_day = (start + timedelta(days=8)).isoformat()
+    result = runner.invoke(args=["timers", "tick", "--now", eighth_day])
+    assert result.exit_code == 0 and "触发定时器 1 个" in result.output
+    assert timer_events(app, case_id) == ["谈话提醒"]
+    assert "触发定时器 0 个" in runner.invoke(args=["timers", "tick", "--now", eighth_day]).output  # once only
+
+    runner.invoke(args=["timers", "tick", "--now", (start + timedelta(days=15)).isoformat()])
+    runner.invoke(args=["timers", "tick", "--now", (start + timedelta(days=40)).isoformat()])
+    assert timer_events(app, case_id) == ["谈话提醒", "谈话提醒"]  # two rounds, then no more
+    with app.app_context():
+        case = db.session.get(Case, case_id)
+        assert (case.status, case.next_timer_at, case.current_step) == ("running", None, "党组织派人谈话")
+        assert [i.step_code for i in case.work_items if i.is_open] == ["R02_initial_talk"]  # still waiting
+        assert audit.verify_case(case_id) is None
+
+
+def test_a_local_time_without_an_offset_is_read_in_the_apps_timezone(app, demo, runner):
+    result = runner.invoke(args=["timers", "tick", "--now", "2030-01-01T08:00"])
+    assert result.exit_code == 0 and result.output.startswith("2030-01-01T08:00:00+08:00")
+    assert "不是 ISO 8601" in runner.invoke(args=["timers", "tick", "--now", "next tuesday"]).output
+
+
+def test_two_workers_ticking_at_once_fire_each_timer_once(app, demo):
+    publish_reminders(app)
+    case_ids = [start_recruitment(app, demo, serial=n) for n in range(3)]
+    later = clock.now() + timedelta(days=8)
+    barrier, results = threading.Barrier(2), []
+
+    def worker():
+        with app.app_context():
+            try:
+                barrier.wait(timeout=10)
+                results.append(timer_worker.tick(later))
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sum(r.fired for r in results) == 3, results
+    for case_id in case_ids:
+        assert timer_events(app, case_id) == ["谈话提醒"]
+        with app.app_context():
+            assert audit.verify_case(case_id) is None
+
+
+def test_a_stopped_case_is_not_ticked(app, demo):
+    publish_reminders(app)
+    case_id = start_recruitment(app, demo)
+    with app.app_context():
+        db.session.get(Case, case_id).status = "error"
+        db.session.commit()
+        assert operations.due_timer_case_ids(clock.now() + timedelta(days=8)) == []
