@@ -53,7 +53,7 @@ KEY_DATES = (
 WORK_ITEM_STATUSES = {"open": N_("办理中"), "completed": N_("已办"), "cancelled": N_("已取消")}
 
 # Kinds of AuditEvent whose summary is a step label (Case.current_step for reroute).
-STEP_SUMMARY_KINDS = frozenset({"start", "complete", "claim", "reassign", "finish", "reroute", "resume"})
+STEP_SUMMARY_KINDS = frozenset({"start", "complete", "claim", "reassign", "finish", "reroute", "resume", "timer"})
 
 
 def definition_label(text: str | None) -> str:
