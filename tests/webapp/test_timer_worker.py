@@ -9,7 +9,7 @@ from test_concurrency import start_recruitment
 
 from webapp import audit, clock
 from webapp.admin.operations import publish_definition
-from webapp.cases import operations, timer_worker
+from webapp.cases import timer_worker
 from webapp.extensions import db
 from webapp.models import AuditEvent, Case
 
@@ -104,4 +104,4 @@ def test_a_stopped_case_is_not_ticked(app, demo):
     with app.app_context():
         db.session.get(Case, case_id).status = "error"
         db.session.commit()
-        assert operations.due_timer_case_ids(clock.now() + timedelta(days=8)) == []
+        assert timer_worker.due_timer_case_ids(clock.now() + timedelta(days=8)) == []

@@ -11,15 +11,14 @@ import functools
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, NamedTuple
+from typing import Any
 
-from sqlalchemy import and_, bindparam, or_, update
+from sqlalchemy import or_, update
 from sqlalchemy.orm.exc import StaleDataError
 
 from workflows.calendar import parse_date
 from workflows.engine import ReadyTask
 from workflows.errors import EngineError, NoResponsibleUnit, StateUnreadable, TaskNotReady
-from workflows.guards import Violation
 from workflows.org import OrgUnitRef
 from workflows.procedures import PROCEDURES
 from workflows.routing import intermediate_deliberators, resolve_unit
@@ -30,53 +29,14 @@ from .. import clock
 from ..audit import chain_event
 from ..extensions import db
 from ..models import AuditEvent, Case, Member, OrgUnit, Position, ProcessDefinition, Submission, User, WorkItem
-from ..orgcache import TOKEN, OrgConfig, config_as_of, current_config
+from ..orgcache import OrgConfig, current_config
 from ..orgtree import DbOrgTree
 from ..runtime import runtime
 from .case_errors import ROUTING_ERROR, STOPPED_KINDS, engine_error_detail, error_text
 from .context import member_from_start_form, step_context
+from .locking import lock_case, lock_case_of, locked_open_items
+from .refusals import AlreadyHandled, CaseError, CaseInError, CaseStopped, GuardFailed
 from .writes import CaseWrites
-
-
-class GuardFailed(Exception):
-    """A domain rule refused the submitted data; nothing was changed."""
-
-    def __init__(self, violations: list[Violation]):
-        super().__init__("; ".join(v.message % v.params for v in violations))
-        self.violations = violations
-
-
-class AlreadyHandled(Exception):
-    """The work item was completed, claimed or changed by someone else first (HTTP 409)."""
-
-
-class CaseError(Exception):
-    """The engine could not start the case (over its budget, a refused expression); nothing was created."""
-
-    def __init__(self, err: EngineError):
-        super().__init__(str(err))
-        self.engine_error = err
-
-    def reason(self, translate=lambda message: message) -> str:
-        return translate(self.engine_error.reason) % self.engine_error.params
-
-
-class CaseStopped(Exception):
-    """The engine could not run the case on: the case is now 异常 and that is written (the caller
-    commits it, so admins see it); the submission did not take effect and the work item stays open."""
-
-    def __init__(self, case: Case):
-        super().__init__(case.error_message)
-        self.case = case
-
-
-class CaseInError(Exception):
-    """The case was stopped earlier (engine failure, unreadable state): nothing runs until an admin
-    resumes it; nothing was changed."""
-
-    def __init__(self, case: Case):
-        super().__init__(case.error_message)
-        self.case = case
 
 
 def current_definition(process_key: str) -> ProcessDefinition | None:
@@ -140,7 +100,7 @@ def stale_means_already_handled(operation):
 @stale_means_already_handled
 def complete_work_item(item: WorkItem, data: dict[str, Any], actor: User) -> Case:
     """Complete a work item with the submitted form data; 409 (AlreadyHandled) when it is stale."""
-    case, config, open_items = _lock_case_of(item)
+    case, config, open_items = lock_case_of(item)
     now_open = next((i for i in open_items if i.id == item.id), None)  # as it is now, under the lock
     if now_open is None or (now_open.assignee_id is not None and now_open.assignee_id != actor.id):
         raise AlreadyHandled()
@@ -212,23 +172,15 @@ def _stop_case(writes: CaseWrites, kind: str, step_code: str | None, step_label:
     _record(writes, "error", actor, step_code=step_code, summary=case.error_message)
 
 
-def due_timer_case_ids(now: datetime, limit: int = 500) -> list[int]:
-    """Running cases with a timer due at ``now``, the longest overdue first (index on next_timer_at)."""
-    return list(db.session.scalars(
-        db.select(Case.id).where(Case.status == "running", Case.next_timer_at <= now)
-        .order_by(Case.next_timer_at, Case.id).limit(limit)
-    ))
-
-
 @stale_means_already_handled
 def fire_due_timers(case_id: int, now: datetime) -> list[str]:
     """时限到期: fire the case's timers due at ``now`` and run it on (work items, record); the ids of the
     timer events that fired. Under the case's lock the due time is checked again, so a timer another
     worker fired meanwhile is not fired twice; the caller commits each case on its own."""
-    case = _lock_case(case_id)
+    case = lock_case(case_id)
     if case.status != "running" or case.next_timer_at is None or clock.as_utc(case.next_timer_at) > now:
         return []
-    locked = _locked_open_items(case.id)
+    locked = locked_open_items(case.id)
     rt = runtime()
     definition = rt.definition_of(case.definition_id)
     org = _org_around(case.unit_id, locked.config)
@@ -254,10 +206,10 @@ def reroute_case(case: Case, actor: User) -> bool:
     """重新路由 / 恢复办件: after an admin fixed the tree, the lane registry or what stopped the engine,
     route the ready tasks of a case in error again; True when every ready task found its unit and the
     case runs on. A case whose state cannot be read stays in error."""
-    case = _lock_case(case.id)
+    case = lock_case(case.id)
     if case.status != "error":
         raise AlreadyHandled()
-    locked = _locked_open_items(case.id)
+    locked = locked_open_items(case.id)
     rt = runtime()
     definition = rt.definition_of(case.definition_id)
     org = _org_around(case.unit_id, locked.config)
@@ -280,7 +232,7 @@ def reroute_case(case: Case, actor: User) -> bool:
 @stale_means_already_handled
 def claim_work_item(item: WorkItem, actor: User) -> None:
     """认领: take an unclaimed item so colleagues see who is on it."""
-    case = _lock_case(item.case_id)  # the claim is an event of the case's record
+    case = lock_case(item.case_id)  # the claim is an event of the case's record
     claimed = db.session.execute(
         update(WorkItem).where(WorkItem.id == item.id, WorkItem.status == "open", WorkItem.assignee_id.is_(None))
         .values(assignee_id=actor.id, claimed_at=clock.now())
@@ -305,7 +257,7 @@ def reassign_candidates(item: WorkItem) -> list[User]:
 @stale_means_already_handled
 def reassign_work_item(item: WorkItem, assignee: User, actor: User) -> None:
     """转办: hand an open item to another holder of an acting position in its unit."""
-    case = _lock_case(item.case_id)
+    case = lock_case(item.case_id)
     if assignee not in reassign_candidates(item):
         raise ValueError("the assignee holds no acting position for this work item")
     previous = item.assignee.display_name if item.assignee else None
@@ -318,55 +270,6 @@ def reassign_work_item(item: WorkItem, assignee: User, actor: User) -> None:
     _record_alone(case, "reassign", actor, step_code=item.step_code, summary=item.title,
                   data={"from": previous, "to": assignee.display_name, "to_user_id": assignee.id})
     db.session.refresh(item)
-
-
-def _lock_case(case_id: int) -> Case:
-    """The case, read again and locked: a row lock on PostgreSQL; on SQLite the version check of
-    ``CaseWrites.write`` decides."""
-    return db.session.execute(
-        db.select(Case).where(Case.id == case_id).with_for_update(of=Case).execution_options(populate_existing=True)
-    ).scalar_one()
-
-
-# Statements of the completion path are built once, on the tables (plain rows, no ORM step).
-_cases, _items = Case.__table__, WorkItem.__table__
-_OPEN_ITEMS_LOCKED = (
-    db.select(_cases.c.version, TOKEN, _items.c.id, _items.c.task_id, _items.c.assignee_id)
-    .select_from(_cases.outerjoin(_items, and_(_items.c.case_id == _cases.c.id, _items.c.status == "open")))
-    .where(_cases.c.id == bindparam("case_id")).order_by(_items.c.id).with_for_update(of=_cases)
-)
-
-
-class _Locked(NamedTuple):
-    version: int
-    config: OrgConfig
-    open_items: list
-
-
-def _locked_open_items(case_id: int) -> _Locked:
-    """The case's version, locked (as ``_lock_case``), the organisation configuration as of now and
-    the case's open work items as plain rows, in one query."""
-    rows = db.session.execute(_OPEN_ITEMS_LOCKED, {"case_id": case_id}).all()
-    return _Locked(rows[0].version, config_as_of(rows[0].config_token), [row for row in rows if row.id is not None])
-
-
-def _lock_case_of(item: WorkItem) -> tuple[Case, OrgConfig, list]:
-    """The case of ``item``, locked, the organisation configuration, and the case's open work items
-    as they are now.
-
-    The case was read with the item moments ago (by the view): when its version is still the one
-    locked now, nothing changed since, because every change of a case's work items also changes
-    the case row (its audit chain head at least), so that read is used as it is. Otherwise the
-    case is read again, and so are its open work items: on PostgreSQL the locking query may have
-    waited for the lock while a colleague's change was committed (a claim, a completion), and
-    READ COMMITTED then returns the case row as it is after that change but the joined work items
-    as they were when the query began. Read again under the lock, they are as they are now."""
-    case = item.case
-    locked = _locked_open_items(case.id)
-    if locked.version != case.version:
-        case = _lock_case(case.id)
-        locked = _locked_open_items(case.id)
-    return case, locked.config, locked.open_items
 
 
 @dataclass(frozen=True)

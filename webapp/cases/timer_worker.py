@@ -16,6 +16,7 @@ from sqlalchemy.exc import OperationalError
 
 from .. import clock
 from ..extensions import db
+from ..models import Case
 from . import operations
 
 
@@ -31,7 +32,7 @@ class Tick:
 def tick(now: datetime) -> Tick:
     """Fire the timers due at ``now`` (the app's clock, or ``--now`` to see what a given day would do)."""
     now = now.astimezone(UTC)  # as the database keeps its instants (SQLite: without an offset)
-    due = operations.due_timer_case_ids(now)
+    due = due_timer_case_ids(now)
     db.session.rollback()  # end the reading transaction: each case gets its own
     moved = fired = 0
     for case_id in due:  # each once per tick, even if its next timer is due again at once
@@ -48,6 +49,14 @@ def tick(now: datetime) -> Tick:
         if events:
             moved, fired = moved + 1, fired + len(events)
     return Tick(due=len(due), moved=moved, fired=fired)
+
+
+def due_timer_case_ids(now: datetime, limit: int = 500) -> list[int]:
+    """Running cases with a timer due at ``now``, the longest overdue first (index on next_timer_at)."""
+    return list(db.session.scalars(
+        db.select(Case.id).where(Case.status == "running", Case.next_timer_at <= now)
+        .order_by(Case.next_timer_at, Case.id).limit(limit)
+    ))
 
 
 def run(interval_seconds: float, ticks: int | None = None) -> None:
