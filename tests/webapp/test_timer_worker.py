@@ -2,9 +2,12 @@
 in the case's history and moves the case; a second tick, or a second worker, fires nothing more."""
 
 import threading
+import time
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
+from test_busy_database import case_held_by_another
 from test_concurrency import start_recruitment
 
 from webapp import audit, clock
@@ -105,3 +108,23 @@ def test_a_stopped_case_is_not_ticked(app, demo):
         db.session.get(Case, case_id).status = "error"
         db.session.commit()
         assert timer_worker.due_timer_case_ids(clock.now() + timedelta(days=8)) == []
+
+
+def test_a_worker_passes_over_a_case_another_worker_holds_and_fires_it_next_tick(app, demo):
+    """PostgreSQL: SKIP LOCKED, the tick does not queue behind the other worker's lock (nor wait for the
+    lock timeout); SQLite writes one transaction at a time, so there the tick just waits its turn."""
+    with app.app_context():
+        if db.engine.dialect.name != "postgresql":
+            pytest.skip("SQLite has no row locks to skip")
+    publish_reminders(app)
+    held, free = start_recruitment(app, demo, serial=1), start_recruitment(app, demo, serial=2)
+    later = clock.now() + timedelta(days=8)
+    with case_held_by_another(app, held), app.app_context():
+        started = time.monotonic()
+        result = timer_worker.tick(later)
+        assert time.monotonic() - started < 2  # the lock timeout of the suite is longer than that
+        assert (result.due, result.fired) == (2, 1)
+    assert (timer_events(app, held), timer_events(app, free)) == ([], ["谈话提醒"])
+    with app.app_context():
+        assert timer_worker.tick(later).fired == 1
+    assert timer_events(app, held) == ["谈话提醒"]

@@ -20,6 +20,16 @@ def lock_case(case_id: int) -> Case:
     ).scalar_one()
 
 
+def lock_case_unless_held(case_id: int) -> Case | None:
+    """The case, locked, or None when another transaction holds its lock (PostgreSQL: SKIP LOCKED), so
+    that a timer worker passes over a case another worker is firing instead of queueing behind it. On
+    SQLite, which writes one transaction at a time, the case is always returned."""
+    return db.session.execute(
+        db.select(Case).where(Case.id == case_id).with_for_update(of=Case, skip_locked=True)
+        .execution_options(populate_existing=True)
+    ).scalar_one_or_none()
+
+
 # Statements of the completion path are built once, on the tables (plain rows, no ORM step).
 _cases, _items = Case.__table__, WorkItem.__table__
 _OPEN_ITEMS_LOCKED = (

@@ -34,7 +34,7 @@ from ..orgtree import DbOrgTree
 from ..runtime import runtime
 from .case_errors import ROUTING_ERROR, STOPPED_KINDS, engine_error_detail, error_text
 from .context import member_from_start_form, step_context
-from .locking import lock_case, lock_case_of, locked_open_items
+from .locking import lock_case, lock_case_of, lock_case_unless_held, locked_open_items
 from .refusals import AlreadyHandled, CaseError, CaseInError, CaseStopped, GuardFailed
 from .writes import CaseWrites
 
@@ -175,10 +175,11 @@ def _stop_case(writes: CaseWrites, kind: str, step_code: str | None, step_label:
 @stale_means_already_handled
 def fire_due_timers(case_id: int, now: datetime) -> list[str]:
     """时限到期: fire the case's timers due at ``now`` and run it on (work items, record); the ids of the
-    timer events that fired. Under the case's lock the due time is checked again, so a timer another
-    worker fired meanwhile is not fired twice; the caller commits each case on its own."""
-    case = lock_case(case_id)
-    if case.status != "running" or case.next_timer_at is None or clock.as_utc(case.next_timer_at) > now:
+    timer events that fired. A case another worker holds is passed over (its worker fires it); under
+    the case's lock the due time is checked again, so a timer another worker fired meanwhile is not
+    fired twice; the caller commits each case on its own."""
+    case = lock_case_unless_held(case_id)
+    if case is None or case.status != "running" or case.next_timer_at is None or clock.as_utc(case.next_timer_at) > now:
         return []
     locked = locked_open_items(case.id)
     rt = runtime()

@@ -1,8 +1,9 @@
 """The timer worker's tick: fire every timer due at an instant, one case per transaction.
 
 Each case is locked, checked again and committed on its own, so several workers may tick at once
-(PostgreSQL: the second waits for the first's lock, then finds the timer no longer due), and a worker
-that dies mid-tick loses nothing: what it did not commit is still due at the next tick.
+(PostgreSQL: a worker skips a case another worker holds, SKIP LOCKED, and one that comes after the
+other's commit finds the timer no longer due), and a worker that dies mid-tick loses nothing: what it
+did not commit is still due at the next tick.
 """
 
 from __future__ import annotations
