@@ -20,6 +20,7 @@ from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScript
 
 from .errors import Problem
 from .i18n import N_
+from .timer_dates import TIMER_DATE_FUNCTIONS
 
 MAX_EXPRESSION_LENGTH = 2000
 MAX_STRING_LENGTH = 1000
@@ -83,6 +84,7 @@ VETTED_FUNCTIONS = {
     "setting": setting,
     "repeat": repeat,
     **DURATION_FUNCTIONS,
+    **TIMER_DATE_FUNCTIONS,
 }
 
 _BINARY = {

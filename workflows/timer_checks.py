@@ -1,6 +1,7 @@
-"""Publish-time checks of timer values: a quoted ISO 8601 literal within sane bounds, or a reference to
+"""Publish-time checks of timer values: a quoted ISO 8601 literal within sane bounds, a reference to
 a rule setting (``months(setting("key"))``, ``repeat(n, …)`` for a cycle) bounded over the setting's
-whole allowed range. At run time the restricted language evaluates them (expressions.py)."""
+whole allowed range, or a date counted from a date of the case (``date_after(resolution_date, …)``).
+At run time the restricted language evaluates them (expressions.py, timer_dates.py)."""
 
 from __future__ import annotations
 
@@ -79,6 +80,58 @@ def _setting_reference(kind: str, text: str) -> tuple[str, dict] | tuple[()] | N
     return ()
 
 
+_DATE_FUNCTIONS = ("date_after", "date_before")
+
+
+def _case_date_reference(kind: str, text: str) -> tuple[str, dict] | tuple[()] | None:
+    """A date timer counted from a date of the case: date_after(resolution_date, months(setting("key")),
+    days(1)) (timer_dates.py). None when ``text`` is no such call; () when it is a good one; else the
+    problem. The first argument names a case variable; each shift is a quoted whole-day ISO duration
+    ("P1D"), a whole number of days, weeks, months or years (days(1)) or a setting in those units, and
+    together they move the date by at most 5 years over every value the settings may take."""
+    try:
+        body = ast.parse(text.strip(), mode="eval").body
+    except SyntaxError:
+        return None
+    if not (isinstance(body, ast.Call) and isinstance(body.func, ast.Name) and body.func.id in _DATE_FUNCTIONS):
+        return None
+    if kind != "timeDate":
+        return N_("定时器的值 %(value)s：date_after / date_before 只能用于日期定时器（timeDate）"), {}
+    if body.keywords or not body.args or not isinstance(body.args[0], ast.Name) or body.args[0].id.startswith("_"):
+        return N_("定时器的值 %(value)s：第一个参数须为办件中的日期变量名，如 resolution_date"), {}
+    longest = timedelta()
+    for shift in body.args[1:]:
+        span = _shift_span(shift)
+        if span is None:
+            return N_("定时器的值 %(value)s：日期只能按整年、月、周、日移动，写成 \"P1D\" 或 "
+                      "months(setting(\"approval.sla_months\"))"), {}
+        longest += span
+    if longest > MAX_TIMER:
+        return N_("定时器的值 %(value)s：日期移动超过 5 年（按设置的取值范围）"), {}
+    return ()
+
+
+def _shift_span(node: ast.AST) -> timedelta | None:
+    """The longest a shift of a timer date may be, or None when it is not a whole-day shift."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        duration = _duration(node.value)
+        return None if duration is None or "T" in node.value else duration
+    if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in _UNIT
+            and node.func.id != "hours" and len(node.args) == 1 and not node.keywords):
+        return None
+    count = node.args[0]
+    if isinstance(count, ast.Constant):  # days(1): the day after
+        whole = isinstance(count.value, int) and not isinstance(count.value, bool) and 0 <= count.value <= 10_000
+        return _UNIT[node.func.id] * count.value if whole else None
+    if not _is_call(count, "setting", 1):
+        return None
+    key = count.args[0]
+    rule = SETTINGS_BY_KEY.get(key.value) if isinstance(key, ast.Constant) and isinstance(key.value, str) else None
+    if rule is None or rule.kind != "int" or (rule.min_value or 0) < 0:
+        return None
+    return _UNIT[node.func.id] * (rule.max_value or 0)
+
+
 def _is_call(node: ast.AST, name: str, arity: int) -> bool:
     return (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == name
             and len(node.args) == arity and not node.keywords)
@@ -89,7 +142,9 @@ def timer_value_problem(kind: str, text: str) -> tuple[str, dict] | None:
     ``N_()`` template and its parameters; None when it is fine."""
     literal = _literal(text)
     if literal is None:
-        reference = _setting_reference(kind, text)
+        reference = _case_date_reference(kind, text)
+        if reference is None:
+            reference = _setting_reference(kind, text)
         if reference is not None:
             return reference or None
         return N_("定时器的值 %(value)s 必须是加引号的 ISO 8601 字面量（如 \"P6M\"），或引用规则设置，"

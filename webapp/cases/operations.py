@@ -7,14 +7,10 @@ a stale version leaves nothing half-written. Every change of a case goes through
 
 from __future__ import annotations
 
-import functools
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-
-from sqlalchemy import or_, update
-from sqlalchemy.orm.exc import StaleDataError
 
 from workflows.calendar import parse_date
 from workflows.engine import ReadyTask
@@ -26,16 +22,17 @@ from workflows.settings import RuleSettings
 from workflows.specs import Definition
 
 from .. import clock
-from ..audit import chain_event
 from ..extensions import db
-from ..models import AuditEvent, Case, Member, OrgUnit, Position, ProcessDefinition, Submission, User, WorkItem
+from ..models import Case, Member, OrgUnit, ProcessDefinition, Submission, User, WorkItem
 from ..orgcache import OrgConfig, current_config
 from ..orgtree import DbOrgTree
 from ..runtime import runtime
+from .assignment import claim_work_item, reassign_candidates, reassign_work_item  # noqa: F401 (the views' API)
 from .case_errors import ROUTING_ERROR, STOPPED_KINDS, engine_error_detail, error_text
 from .context import member_from_start_form, step_context
+from .history import record
 from .locking import lock_case, lock_case_of, lock_case_unless_held, locked_open_items
-from .refusals import AlreadyHandled, CaseError, CaseInError, CaseStopped, GuardFailed
+from .refusals import AlreadyHandled, CaseError, CaseInError, CaseStopped, GuardFailed, stale_means_already_handled
 from .writes import CaseWrites
 
 
@@ -76,25 +73,12 @@ def start_case(definition_row: ProcessDefinition, unit: OrgUnit, data: dict[str,
     db.session.flush()  # the case row and its subject exist from here; the rest is a change of them
     writes = CaseWrites(case)
     with db.session.no_autoflush:
-        _record(writes, "start", actor, step_code=start.step_code, summary=start.label, data=data)
+        record(writes, "start", actor, step_code=start.step_code, summary=start.label, data=data)
         _save_submission(writes, None, start.step_code, start.form_key, data, actor)
         _apply_member_changes(writes, procedure, start.form_key, data, variables, variables)
         _after_engine_step(writes, definition, workflow, [], org, actor)
         writes.write()
     return case
-
-
-def stale_means_already_handled(operation):
-    """A version conflict anywhere in ``operation`` (at any flush) means someone else was first."""
-
-    @functools.wraps(operation)
-    def wrapper(*args, **kwargs):
-        try:
-            return operation(*args, **kwargs)
-        except StaleDataError as err:
-            raise AlreadyHandled() from err
-
-    return wrapper
 
 
 @stale_means_already_handled
@@ -153,7 +137,7 @@ def _complete(writes: CaseWrites, config: OrgConfig, item: WorkItem, other_open_
     # Unclaimed or claimed by the actor (complete_work_item checked): the actor is its assignee now.
     writes.update(WorkItem, item.id, status="completed", completed_at=clock.now(), completed_by_id=actor.id,
                   assignee_id=actor.id)
-    _record(writes, "complete", actor, step_code=item.step_code, summary=item.title, data=data)
+    record(writes, "complete", actor, step_code=item.step_code, summary=item.title, data=data)
     _save_submission(writes, item, item.step_code, item.form_key, data, actor)
     _apply_member_changes(writes, procedure, item.form_key, data, derived, {**case_variables, **derived})
     _after_engine_step(writes, definition, workflow, other_open_items, org, actor)
@@ -169,7 +153,7 @@ def _stop_case(writes: CaseWrites, kind: str, step_code: str | None, step_label:
     case.error_detail = engine_error_detail(kind, step_label, err)
     case.error_message = error_text(case.error_detail, translate=lambda message: message)
     case.updated_at = clock.now()
-    _record(writes, "error", actor, step_code=step_code, summary=case.error_message)
+    record(writes, "error", actor, step_code=step_code, summary=case.error_message)
 
 
 @stale_means_already_handled
@@ -196,7 +180,7 @@ def fire_due_timers(case_id: int, now: datetime) -> list[str]:
             return []
         for bpmn_id in fired:
             event = definition.steps.get(bpmn_id)
-            _record(writes, "timer", None, step_code=bpmn_id, summary=event.label if event else bpmn_id)
+            record(writes, "timer", None, step_code=bpmn_id, summary=event.label if event else bpmn_id)
         _after_engine_step(writes, definition, workflow, locked.open_items, org, None)
         writes.write()
     return fired
@@ -225,52 +209,9 @@ def reroute_case(case: Case, actor: User) -> bool:
         _sync_work_items(writes, definition, rt.engine.snapshot(definition, workflow), locked.open_items, org, actor)
         running = case.status == "running"
         if running:
-            _record(writes, kind, actor, summary=case.current_step)
+            record(writes, kind, actor, summary=case.current_step)
         writes.write()
     return running
-
-
-@stale_means_already_handled
-def claim_work_item(item: WorkItem, actor: User) -> None:
-    """认领: take an unclaimed item so colleagues see who is on it."""
-    case = lock_case(item.case_id)  # the claim is an event of the case's record
-    claimed = db.session.execute(
-        update(WorkItem).where(WorkItem.id == item.id, WorkItem.status == "open", WorkItem.assignee_id.is_(None))
-        .values(assignee_id=actor.id, claimed_at=clock.now())
-    ).rowcount
-    if claimed != 1:
-        raise AlreadyHandled()
-    _record_alone(case, "claim", actor, step_code=item.step_code, summary=item.title)
-    db.session.refresh(item)
-
-
-def reassign_candidates(item: WorkItem) -> list[User]:
-    """Holders (today) of one of the item's acting positions in its unit: who it may be handed to."""
-    today = clock.today()
-    return db.session.scalars(
-        db.select(User).join(Position).where(
-            Position.unit_id == item.unit_id, Position.role.in_(item.position_list), User.is_enabled,
-            Position.started_on <= today, or_(Position.ended_on.is_(None), Position.ended_on >= today),
-        ).distinct().order_by(User.display_name)
-    ).all()
-
-
-@stale_means_already_handled
-def reassign_work_item(item: WorkItem, assignee: User, actor: User) -> None:
-    """转办: hand an open item to another holder of an acting position in its unit."""
-    case = lock_case(item.case_id)
-    if assignee not in reassign_candidates(item):
-        raise ValueError("the assignee holds no acting position for this work item")
-    previous = item.assignee.display_name if item.assignee else None
-    moved = db.session.execute(
-        update(WorkItem).where(WorkItem.id == item.id, WorkItem.status == "open")
-        .values(assignee_id=assignee.id, claimed_at=clock.now())
-    ).rowcount
-    if moved != 1:
-        raise AlreadyHandled()
-    _record_alone(case, "reassign", actor, step_code=item.step_code, summary=item.title,
-                  data={"from": previous, "to": assignee.display_name, "to_user_id": assignee.id})
-    db.session.refresh(item)
 
 
 @dataclass(frozen=True)
@@ -313,7 +254,7 @@ def _after_engine_step(writes: CaseWrites, definition: Definition, workflow, ope
         case.status = PROCEDURES[definition.process_id].END_STATUS.get(case.outcome, "completed")
         case.current_step, case.finished_at = None, clock.now()
         end = definition.steps.get(case.outcome)
-        _record(writes, "finish", None, step_code=case.outcome, summary=end.label if end else case.outcome)
+        record(writes, "finish", None, step_code=case.outcome, summary=end.label if end else case.outcome)
     _sync_work_items(writes, definition, snapshot, open_items, org, actor)
 
 
@@ -358,20 +299,7 @@ def _put_in_error(writes: CaseWrites, task: ReadyTask, err: NoResponsibleUnit, a
     case.error_detail = {"kind": "routing", "step": task.step.label, "lane": err.lane, "selector": err.selector,
                          "unit": err.unit_name}
     case.error_message = ROUTING_ERROR % case.error_detail
-    _record(writes, "error", actor, step_code=task.step_code, summary=case.error_message)
-
-
-def _record(writes: CaseWrites, kind: str, actor: User | None, **details) -> None:
-    """An event of the case's record (全程纪实), written with the change it records."""
-    writes.insert(AuditEvent, **chain_event(writes.case, kind, actor, **details))
-
-
-def _record_alone(case: Case, kind: str, actor: User, **details) -> None:
-    """An event that is the whole change of the case (a claim, a hand-over)."""
-    writes = CaseWrites(case)
-    with db.session.no_autoflush:
-        _record(writes, kind, actor, **details)
-        writes.write()
+    record(writes, "error", actor, step_code=task.step_code, summary=case.error_message)
 
 
 def _save_submission(writes: CaseWrites, item, step_code, form_key, data, actor) -> None:

@@ -3,6 +3,10 @@ or the engine could not run the case. The views and the API answer each in their
 
 from __future__ import annotations
 
+import functools
+
+from sqlalchemy.orm.exc import StaleDataError
+
 from workflows.errors import EngineError
 from workflows.guards import Violation
 
@@ -48,3 +52,16 @@ class CaseInError(Exception):
     def __init__(self, case: Case):
         super().__init__(case.error_message)
         self.case = case
+
+
+def stale_means_already_handled(operation):
+    """A version conflict anywhere in ``operation`` (at any flush) means someone else was first."""
+
+    @functools.wraps(operation)
+    def wrapper(*args, **kwargs):
+        try:
+            return operation(*args, **kwargs)
+        except StaleDataError as err:
+            raise AlreadyHandled() from err
+
+    return wrapper
