@@ -162,13 +162,15 @@ class CaseEngine:
 
     @staticmethod
     def _timer_instants(task) -> list[datetime]:
+        """When a waiting timer task fires, in UTC (a date timer may carry China's offset, and the
+        database keeps instants in UTC: SQLite drops the offset)."""
         definition = getattr(task.task_spec, "event_definition", None)
         if isinstance(definition, TimerEventDefinition):
             value = task._get_internal_data("event_value")
             if isinstance(value, dict):  # a cycle: its next round, until the rounds are done
-                return [datetime.fromisoformat(value["next"])] if value.get("cycles") else []
+                value = value["next"] if value.get("cycles") else None
             if value:
-                return [datetime.fromisoformat(value)]
+                return [TimerEventDefinition.get_datetime(value)]
         return []
 
     def is_finished(self, workflow: BpmnWorkflow) -> bool:

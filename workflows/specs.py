@@ -28,6 +28,11 @@ SPIFF_NS = "http://spiffworkflow.org/bpmn/schema/1.0/core"
 NS = {"bpmn": BPMN_NS, "spiffworkflow": SPIFF_NS}
 MAX_DEFINITION_BYTES = 2 * 1024 * 1024
 
+# What the application does when a timer event fires, besides moving the case (bpmn/README.md):
+# overdue — the attached task's work item is escalated now (RULES.md §2.9); notify_unit — the
+# officers of the attached task's unit are told; lapse — only recorded (the flow does the rest).
+TIMER_ACTIONS = ("overdue", "notify_unit", "lapse")
+
 # Element kinds that would run code or reach outside the engine; refused at publish time.
 FORBIDDEN_ELEMENTS = ("scriptTask", "serviceTask", "businessRuleTask", "sendTask")
 FORBIDDEN_EXTENSIONS = ("preScript", "postScript", "script", "serviceTaskOperator")
@@ -44,6 +49,10 @@ class Step:
     form_key: str | None
     stage: str | None
     deadline: str | None
+    # A boundary event: the task it is attached to; a timer event: what the application does when it
+    # fires (TIMER_ACTIONS).
+    attached_to: str | None = None
+    timer_action: str | None = None
 
 
 @dataclass(frozen=True)
@@ -173,6 +182,7 @@ def _steps(process: etree._Element, lane_of: Mapping[str, str]) -> Iterable[Step
             step_code=node.get("id"), label=node.get("name") or node.get("id"), kind=kind,
             lane=lane_of.get(node.get("id")), form_key=props.get("formKey"),
             stage=props.get("stage"), deadline=props.get("deadline"),
+            attached_to=node.get("attachedToRef"), timer_action=props.get("timerAction"),
         )
 
 
@@ -198,6 +208,9 @@ def check_definition(
             problems.append(Problem(N_("表单 %(form_key)s 未在系统中登记"), {"form_key": step.form_key}, **where))
         if step.kind == "userTask" and step.lane not in lane_keys:
             problems.append(Problem(N_("泳道 %(lane)s 不是泳道配置中的键"), {"lane": step.lane}, **where))
+        if step.timer_action and step.timer_action not in TIMER_ACTIONS:
+            problems.append(Problem(N_("定时器动作 %(action)s 不存在（可用：%(actions)s）"),
+                                    {"action": step.timer_action, "actions": "、".join(TIMER_ACTIONS)}, **where))
         if step.deadline and deadline_keys and step.deadline not in deadline_keys:
             problems.append(Problem(N_("期限规则 %(deadline)s 不存在"), {"deadline": step.deadline}, **where))
     return problems

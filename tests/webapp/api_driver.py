@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from recruitment_driver import STARTERS, UNIT_USERS, Scenario, answers, unit_of, wait_for
+from recruitment_driver import STARTERS, UNIT_USERS, Scenario, answers, unit_of, wait_for, wait_for_timers
 from test_api_recruitment_scenario import API, Api
 
 from webapp.demo_cases import StepFacts, step_data
@@ -89,7 +89,15 @@ def do(sc: ApiScenario, step_code: str, check_inboxes: bool = False, **overrides
 def drive(sc: ApiScenario, until: str) -> int:
     """Complete the main path up to ``until`` (not included), following each response's next_work_items;
     checks every unit's inbox at ``until``; the work item id of ``until``."""
-    while (waiting := sc.next_items[0]["step_code"]) != until:
+    while (waiting := next_step(sc)) != until:
         wait_for(sc, waiting)
         do(sc, waiting)
     return expect(sc, until)
+
+
+def next_step(sc: ApiScenario) -> str:
+    """The step the case waits at, once the time it waits for alone has passed (wait_for_timers)."""
+    if not sc.next_items:
+        wait_for_timers(sc)
+        sc.next_items = case(sc)["open_work_items"]
+    return sc.next_items[0]["step_code"]

@@ -12,6 +12,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from webapp import clock
+from webapp.cases import timer_worker
 from webapp.cases.formkit import formdata_from_json
 from webapp.demo_cases import StepFacts, case_facts, step_data
 from webapp.extensions import db
@@ -164,7 +165,9 @@ def variables(sc: Scenario) -> dict[str, Any]:
 
 
 def wait_for(sc: Scenario, step_code: str) -> None:
-    """Let the time pass that the step needs: a year of cultivation (R07), the end of probation (R22)."""
+    """Let the time pass that the step needs: the case's timers (wait_for_timers), a year of cultivation
+    (R07), the end of probation (R22)."""
+    wait_for_timers(sc)
     facts = variables(sc)
     if step_code == "R07_designate_candidate":
         sc.clock.move_to(max(sc.clock.today, add_years(parse_date(facts["activist_date"]), 1)))
@@ -172,10 +175,22 @@ def wait_for(sc: Scenario, step_code: str) -> None:
         sc.clock.move_to(max(sc.clock.today, parse_date(facts["probation_end"])))
 
 
+def wait_for_timers(sc: Scenario) -> None:
+    """While the case waits for time alone (no open item: the year of cultivation, the end of
+    probation), move the clock to the day its next timer is due and let the timer worker tick."""
+    while not open_items(sc):
+        with sc.app.app_context():
+            due = db.session.get(Case, sc.case_id).next_timer_at
+            assert due is not None, "the case waits for nothing"
+            sc.clock.move_to(max(sc.clock.today, clock.as_utc(due).astimezone(clock.LOCAL_ZONE).date()))
+            assert timer_worker.tick(clock.now()).fired >= 1
+
+
 def drive(sc: Scenario, until: str, check_inboxes: bool = False) -> int:
     """Complete the main path from the waiting step up to ``until`` (not included), checking the 待办 of
     every unit only at ``until`` unless asked; the work item id of ``until``."""
     while True:
+        wait_for_timers(sc)
         (_, waiting, _), *_ = open_items(sc)
         if waiting == until:
             return expect_step(sc, until)

@@ -60,18 +60,19 @@ def test_returned_filing_needs_comments_and_goes_back_to_the_branch(sc):
 
 
 def test_candidate_one_day_before_a_year_of_cultivation_is_refused_with_the_earliest_date(sc):
+    """The step opens on the day the year is complete (a timer); a decision dated the day before is refused."""
     start(sc)
     drive(sc, "R07_designate_candidate")
     earliest = add_years(parse_date(variables(sc)["activist_date"]), 1)
-    sc.clock.move_to(add_days(earliest, -1))
+    assert sc.clock.today == earliest
     before = snapshot(sc)
 
-    (message,) = refused(post(sc, "R07_designate_candidate"), "candidate_date")
+    (message,) = refused(post(sc, "R07_designate_candidate", candidate_date=add_days(earliest, -1).isoformat()),
+                         "candidate_date")
 
     assert f"最早可选 {earliest.isoformat()}" in message
     assert snapshot(sc) == before and before[2] == "activist"
     expect(sc, "R07_designate_candidate")  # still the branch's, and only the branch's
-    sc.clock.move_to(earliest)
     do(sc, "R07_designate_candidate")
     assert expect(sc, "R08_file_candidate") and member(sc).candidate_date == earliest
 

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from webapp import clock
+from webapp.cases import timer_worker
 from webapp.demo import DEMO_PASSWORD
 from webapp.extensions import db
 from webapp.models import Member, User
@@ -86,6 +87,12 @@ def fake_clock(monkeypatch):
     return Clock(monkeypatch)
 
 
+def tick(app) -> int:
+    """The timer worker's tick at the app's (fake) clock; how many timers fired."""
+    with app.app_context():
+        return timer_worker.tick(clock.now()).fired
+
+
 def branch_facts(app, demo):
     """Ids of full members of 内科第一党支部 (pickers) and the number of voting members (应到会)."""
     with app.app_context():
@@ -128,8 +135,9 @@ def test_recruitment_through_the_api_from_application_to_full_membership(app, cl
     step(case_id, "R06_cultivation_review", "branch1", {
         "review_date": iso, "branch_assessment": "表现良好。", "cultivation_next": "propose_candidate"})
 
-    # Stage 3 — 发展对象: one year of cultivation first (细则第十三条)
+    # Stage 3 — 发展对象: one year of cultivation first (细则第十三条); the timer worker opens the step
     fake_clock.move_to(add_years(day, 1))
+    assert tick(app) == 1
     day = fake_clock.today
     iso = day.isoformat()
     step(case_id, "R07_designate_candidate", "branch1", {
@@ -162,6 +170,7 @@ def test_recruitment_through_the_api_from_application_to_full_membership(app, cl
         "review_date": iso, "branch_assessment": "表现良好。", "probation_next": "probation_ending"})
     probation_end = add_years(day, 1)
     fake_clock.move_to(probation_end)
+    assert tick(app) == 1  # 预备期将满: the application step opens (its reminder timer was due a month ago)
     iso = probation_end.isoformat()
     step(case_id, "R22_regularization_application", "branch1", {"application_date": iso})
     step(case_id, "R23_assembly_regularization_vote", "branch1", tally(voters, probation_end, outcome="regularize"))

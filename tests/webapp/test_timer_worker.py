@@ -3,7 +3,8 @@ in the case's history and moves the case; a second tick, or a second worker, fir
 
 import threading
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
+from datetime import time as midnight
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from webapp.admin.operations import publish_definition
 from webapp.cases import timer_worker
 from webapp.extensions import db
 from webapp.models import AuditEvent, Case
+from workflows.calendar import add_days, add_months
 
 RECRUITMENT_XML = (Path(__file__).parents[2] / "bpmn" / "recruitment.bpmn").read_text(encoding="utf-8")
 # 党组织派人谈话 gets a reminder every 7 days (archive.within_days, the shortest day setting), twice.
@@ -60,11 +62,16 @@ def test_a_due_reminder_fires_once_per_round_and_is_recorded(app, demo, runner):
     assert "触发定时器 0 个" in runner.invoke(args=["timers", "tick", "--now", eighth_day]).output  # once only
 
     runner.invoke(args=["timers", "tick", "--now", (start + timedelta(days=15)).isoformat()])
-    runner.invoke(args=["timers", "tick", "--now", (start + timedelta(days=40)).isoformat()])
+    runner.invoke(args=["timers", "tick", "--now", (start + timedelta(days=25)).isoformat()])
     assert timer_events(app, case_id) == ["谈话提醒", "谈话提醒"]  # two rounds, then no more
     with app.app_context():
         case = db.session.get(Case, case_id)
-        assert (case.status, case.next_timer_at, case.current_step) == ("running", None, "党组织派人谈话")
+        # What waits now is the shipped 谈话逾期, on the day after the month from the application, which
+        # start_recruitment dates three days back (细则第七条).
+        overdue_on = add_days(add_months(add_days(clock.today(), -3), 1), 1)
+        assert clock.as_utc(case.next_timer_at).astimezone(clock.LOCAL_ZONE) == datetime.combine(
+            overdue_on, midnight(), clock.LOCAL_ZONE)
+        assert (case.status, case.current_step) == ("running", "党组织派人谈话")
         assert [i.step_code for i in case.work_items if i.is_open] == ["R02_initial_talk"]  # still waiting
         assert audit.verify_case(case_id) is None
 

@@ -1,5 +1,6 @@
 """The recruitment definition through the engine alone: the main path and every exit of RULES.md §3.3."""
 
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -9,19 +10,22 @@ from workflows.serialization import CaseSerializer
 from workflows.specs import load_definition
 
 RECRUITMENT = load_definition((Path(__file__).parents[2] / "bpmn" / "recruitment.bpmn").read_bytes())
+# Legal dates long past: the definition's timers (the year of cultivation, the end of probation) are
+# due at once, so these runs never wait (tests/workflows/test_timers.py makes them wait).
+RECENT = (date.today() - timedelta(days=10)).isoformat()  # a resolution the committee approves in time
 START = {"deliberating_units": [], "political_review_fail_target": "cultivation",
-         "refusal_target": "development_candidate"}
+         "refusal_target": "development_candidate", "application_date": "2020-01-06"}
 # The answers that take the main path; a scenario overrides some of them, in order of appearance.
 MAIN = {
-    "R03_designate_activist": {"activist_decision": "designate"},
+    "R03_designate_activist": {"activist_decision": "designate", "activist_date": "2020-03-02"},
     "R04_file_activist": {"activist_filing_result": "filed"},
     "R06_cultivation_review": {"cultivation_next": "propose_candidate"},
     "R08_file_candidate": {"candidate_filing_result": "filed"},
     "R10_political_review": {"political_review_conclusion": "pass"},
     "R12_committee_review": {"committee_review_decision": "qualified"},
     "R13_pre_review": {"pre_review_result": "pass"},
-    "R15_assembly_admission_vote": {"admission_vote_passed": True},
-    "R17_committee_approval": {"admission_decision": "approved"},
+    "R15_assembly_admission_vote": {"admission_vote_passed": True, "resolution_date": RECENT},
+    "R17_committee_approval": {"admission_decision": "approved", "probation_end": "2022-06-01"},
     "R18_file_upper_department": {"admission_filing_result": "filed"},
     "R21_probation_review": {"probation_next": "probation_ending"},
     "R23_assembly_regularization_vote": {"regularization_vote_passed": True, "regularization_outcome": "regularize"},
