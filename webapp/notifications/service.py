@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any
 
 from flask_babel import gettext
-from sqlalchemy import select
+from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from .. import clock
@@ -74,6 +74,28 @@ def unit_officers(unit_id: int, day: date) -> list[User]:
         .distinct().order_by(User.id)
     )
     return list(db.session.scalars(query))
+
+
+def unread_count(user_id: int) -> int:
+    """The header's badge: one COUNT on the (user_id, read_at) index."""
+    return db.session.scalar(select(func.count(Notification.id))
+                             .where(Notification.user_id == user_id, Notification.read_at.is_(None)))
+
+
+def mark_read(notification: Notification) -> bool:
+    """Mark one notification read (the first time only); True when it was unread."""
+    if notification.read_at is not None:
+        return False
+    notification.read_at = clock.now()
+    return True
+
+
+def mark_all_read(user_id: int) -> int:
+    """Mark every unread notification of the user read; how many were unread."""
+    result = db.session.execute(update(Notification)
+                                .where(Notification.user_id == user_id, Notification.read_at.is_(None))
+                                .values(read_at=clock.now()).execution_options(synchronize_session=False))
+    return result.rowcount
 
 
 def render(notification: Notification, translate=gettext) -> str:
