@@ -103,6 +103,7 @@ ROWS = (
     Row("members.index", "GET", "/members/?unit={id}", logged_in, "unit"),
     Row("orgs.index", "GET", "/orgs/", logged_in),
     Row("orgs.show", "GET", "/orgs/{id}", unit_viewers, "unit"),
+    Row("orgs.save_term", "POST", "/orgs/{id}/term", admin_only, "unit", form={}, ok={422, 404}),
     Row("cases.show", "GET", "/cases/{id}", case_readers, "case"),
     Row("cases.diagram", "GET", "/cases/{id}/diagram.xml", case_readers, "case"),
     Row("cases.dossier", "GET", "/cases/{id}/dossier", case_readers, "case", shows_id_numbers=True),

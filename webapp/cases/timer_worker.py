@@ -17,6 +17,7 @@ from sqlalchemy.exc import OperationalError
 from .. import clock
 from ..extensions import db
 from ..models import Case
+from ..orgs.terms import remind_terms
 from . import operations
 
 
@@ -48,6 +49,7 @@ def tick(now: datetime) -> Tick:
             continue
         if events:
             moved, fired = moved + 1, fired + len(events)
+    remind_terms(now.astimezone(clock.LOCAL_ZONE).date())  # 任期: TM17 reminders and TM18 overdue terms, once each
     return Tick(due=len(due), moved=moved, fired=fired)
 
 
