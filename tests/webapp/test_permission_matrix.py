@@ -140,6 +140,7 @@ ROWS = (
     Row("admin.users", "GET", "/admin/users", admin_only),
     Row("admin.user_positions", "GET", "/admin/users/{user}/positions", admin_only),
     Row("admin.user_positions", "POST", "/admin/users/{user}/positions", admin_only, form={}, ok={422}),
+    Row("admin.user_email", "POST", "/admin/users/{user}/email", admin_only, form={"email": "x"}, ok={422}),
     Row("admin.events", "GET", "/admin/events", admin_only),
     Row("notifications.index", "GET", "/notifications/", logged_in),
     Row("notifications.index", "GET", "/notifications/?show=unread", logged_in),
