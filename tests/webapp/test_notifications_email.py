@@ -72,9 +72,9 @@ def test_the_tick_emails_each_notification_of_a_person_with_an_address_once(app,
 
     (message,) = smtp.received()
     assert message["To"] == "chen.xiaoming@example.org" and message["From"] == "PartyFlow <pf@example.org>"
-    assert message["Subject"] == "PartyFlow 通知：内科联合党支部的任期将于 2027-06-30 届满，请做好换届准备。"
+    assert message["Subject"] == "PartyFlow 通知：内科联合党支部的任期将于 2027年6月30日 届满，请做好换届准备。"
     body = message.get_content()
-    assert "陈晓明：" in body and "内科联合党支部的任期将于 2027-06-30 届满" in body
+    assert "陈晓明：" in body and "内科联合党支部的任期将于 2027年6月30日 届满" in body
     assert f"https://partyflow.example.org/orgs/{demo.unit_ids['joint_branch']}" in body
     assert emailed(app) == [("branch1_secretary", "term:reminder:5:2027-06-30")]
 

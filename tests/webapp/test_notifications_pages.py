@@ -60,7 +60,7 @@ def test_the_list_is_newest_first_with_the_unread_marked_and_filters_the_unread(
 
     html = client.get("/notifications/").get_data(as_text=True)
     assert [html.index(f"第{n}号支部") for n in (2, 1, 0)] == sorted(html.index(f"第{n}号支部") for n in (2, 1, 0))
-    assert "第2号支部的任期将于 2027-06-30 届满，请做好换届准备。" in html
+    assert "第2号支部的任期将于 2027年6月30日 届满，请做好换届准备。" in html
     assert html.count('class="notification is-unread"') == 2 and html.count("标记为已读") == 2
     assert f'href="/notifications/{ids[2]}/open"' in html
 

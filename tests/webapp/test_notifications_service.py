@@ -36,7 +36,7 @@ def test_notify_inserts_one_per_distinct_enabled_recipient_and_says_how_many_are
         assert stored[0].params == {"unit": "内科第一党支部", "date": "2027-06-30"}  # dates kept as ISO text
         assert (stored[0].kind, stored[0].link, stored[0].read_at, stored[0].emailed_at) == (
             "term_reminder", "/orgs/1", None, None)
-        assert render(stored[0]) == "内科第一党支部的任期将于 2027-06-30 届满，请做好换届准备。"
+        assert render(stored[0]) == "内科第一党支部的任期将于 2027年6月30日 届满，请做好换届准备。"
 
 
 def test_the_same_key_again_is_skipped_and_only_new_recipients_count(app, demo):

@@ -54,7 +54,7 @@ def test_a_term_ending_in_six_months_is_reminded_once_to_the_unit_and_its_superi
 
     tick(runner, date(2026, 12, 30))
     tick(runner, date(2026, 12, 31))  # a second tick: nothing more
-    message = "内科第一党支部的任期将于 2027-06-30 届满，请做好换届准备。"
+    message = "内科第一党支部的任期将于 2027年6月30日 届满，请做好换届准备。"
     assert sorted(notified(app)) == sorted([
         ("branch1_secretary", message), ("branch1_deputy", message), ("branch1_org", message),
         ("internal_gb_secretary", message)])  # the branch's officers and those of 内科党总支 above it
@@ -76,7 +76,7 @@ def test_an_overdue_term_is_flagged_and_notified_once(app, demo, runner):
     tick(runner, date(2027, 7, 1))
     tick(runner, date(2027, 7, 2))
     tick(runner, date(2028, 1, 1))
-    message = "内科第一党支部的任期已于 2027-06-30 届满，至今未换届，请督促按期换届。"
+    message = "内科第一党支部的任期已于 2027年6月30日 届满，至今未换届，请督促按期换届。"
     assert sorted(notified(app, "term_overdue")) == sorted([
         ("internal_gb_secretary", message), ("branch1_secretary", message), ("branch1_deputy", message),
         ("branch1_org", message)])
@@ -89,7 +89,7 @@ def test_a_term_already_overdue_is_flagged_without_a_late_reminder(app, demo, ru
     tick(runner, date(2027, 9, 1))
     assert marks(app, demo, "town_branch") == (None, date(2027, 7, 1))
     assert {message for _user, message in notified(app)} == {
-        "城关镇机关党支部的任期已于 2027-06-30 届满，至今未换届，请督促按期换届。"}
+        "城关镇机关党支部的任期已于 2027年6月30日 届满，至今未换届，请督促按期换届。"}
     assert {n[0] for n in notified(app)} == {"town_secretary", "town_org_member", "town_branch_secretary"}
 
 

@@ -8,6 +8,7 @@ insert waits for the first transaction, then does nothing; SQLite: one writer at
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import date
 from typing import Any
@@ -20,10 +21,13 @@ from .. import clock
 from ..extensions import db
 from ..models import Notification, Position, User
 from ..permissions import OFFICER_ROLES
+from ..templating import long_date
 
 _table = Notification.__table__
 _INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 MAX_KEY, MAX_MESSAGE, MAX_LINK = 200, 300, 300
+# A date parameter (notify() stores dates as ISO text): shown as 2027年6月30日 in Chinese.
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def notify(recipients: Iterable[User], *, key: str, kind: str, message: str, params: dict | None = None,
@@ -99,8 +103,9 @@ def mark_all_read(user_id: int) -> int:
 
 
 def render(notification: Notification, translate=gettext) -> str:
-    """The message in the reader's language, its placeholders filled."""
-    params: dict[str, Any] = notification.params or {}
+    """The message in the reader's language, its placeholders filled (dates as the reader writes them)."""
+    params: dict[str, Any] = {k: long_date(v) if isinstance(v, str) and ISO_DATE.match(v) else v
+                              for k, v in (notification.params or {}).items()}
     try:
         return translate(notification.message) % params
     except (KeyError, TypeError, ValueError):  # a catalogue entry that lost a placeholder: the Chinese still reads
