@@ -21,7 +21,7 @@ MESSAGE = N_("%(unit)s的任期将于 %(date)s 届满，请做好换届准备。
 
 @pytest.fixture(autouse=True)
 def without_terms(app, demo):
-    """The demo's terms removed: the tick would notify their reminders too (tested in test_terms.py)."""
+    """The demo's terms removed: the tick would notify their reminders too (tested in test_term_reminders.py)."""
     with app.app_context():
         for unit in db.session.scalars(db.select(OrgUnit)):
             unit.term_due_on = None
