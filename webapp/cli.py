@@ -33,6 +33,7 @@ from .cases.consistency import check_all_cases
 from .demo import DEMO_PASSWORD, DemoLogin, demo_exists, login_of, seed_demo
 from .extensions import db
 from .models import User
+from .orgs.terms import remind_terms
 
 
 @click.command("init")
@@ -55,7 +56,8 @@ def seed_demo_command() -> None:
         return
     logins = seed_demo()
     db.session.commit()
-    click.echo(f"Demo data created: {len(logins)} users.")
+    notices = remind_terms(clock.today())  # the demo's expiring and overdue terms, as the worker's first tick would
+    click.echo(f"Demo data created: {len(logins)} users, {notices} term notices.")
 
 
 users_cli = AppGroup("users", help="People who log in.")

@@ -65,3 +65,17 @@ class DefaultConfig:
     LOGIN_MAX_FAILURES = 5
     LOGIN_MAX_FAILURES_PER_ADDRESS = 20
     LOGIN_FAILURE_WINDOW_MINUTES = 15
+    # E-mail of notifications, off unless MAIL_SMTP_HOST is set (PARTYFLOW_MAIL_SMTP_HOST=smtp.example.org):
+    # the timer worker sends what is new to people with an e-mail address (webapp/notifications/email.py).
+    MAIL_SMTP_HOST = None
+    MAIL_SMTP_PORT = 25
+    # The sender of every e-mail.
+    MAIL_FROM = "PartyFlow <partyflow@localhost>"
+    # Login at the SMTP server, if it asks for one; STARTTLS before it (port 587 usually).
+    MAIL_SMTP_USER = None
+    MAIL_SMTP_PASSWORD = None
+    MAIL_SMTP_STARTTLS = False
+    # Seconds to wait for the SMTP server before the worker gives up until the next tick.
+    MAIL_SMTP_TIMEOUT = 10
+    # The app's public address (https://partyflow.example.org): links in e-mails are made absolute with it.
+    MAIL_BASE_URL = None

@@ -18,6 +18,8 @@ from datetime import date, timedelta
 from functools import cache
 
 from workflows.org import POSITIONS
+from workflows.settings import SETTINGS_BY_KEY
+from workflows.terms import TERM_YEARS_SETTING
 
 from . import clock
 from .demo_cases import seed_demo_cases
@@ -36,7 +38,9 @@ class DemoLogin:
     positions: str  # Chinese text, e.g. "内科第一党支部 书记"
 
 
-# key, name, kind, parent key, attributes; "term" = (term number, months until the term ends)
+# key, name, kind, parent key, attributes; "term" = (term number, months until the term ends). The
+# term of 内科联合党支部 ends within six months (it is reminded: RULES.md §4.7 TM17) and the one of
+# 东街社区第一党支部 ended two months ago without an election (未按期换届, TM18).
 UNITS = (
     ("county", "城关县委", "county_committee", None, {"term": (15, 30)}),
     ("county_org_dept", "中共城关县委组织部", "org_department", "county", {}),
@@ -53,7 +57,7 @@ UNITS = (
     ("town", "城关镇党委", "primary_committee", "county", {"can_approve_admission": True, "term": (8, 38)}),
     ("town_branch", "城关镇机关党支部", "branch", "town", {"term": (7, 8)}),
     ("community", "东街社区党委", "primary_committee", "town", {"can_approve_admission": False, "term": (3, 17)}),
-    ("community_branch", "东街社区第一党支部", "branch", "community", {"term": (3, 5)}),
+    ("community_branch", "东街社区第一党支部", "branch", "community", {"term": (3, -2)}),
 )
 
 # username, (name, gender, ethnicity, age, education, occupation), years a full member, branch key
@@ -96,8 +100,15 @@ USERS = (
     ("community_branch_secretary", ("刘桂兰", "女", "汉族", 52, "大学专科", "社区居委会主任"), 23,
      "community_branch", (("community_branch", "secretary"),)),
 )
-# 《关于党的基层组织任期的意见》: committees five years, general branches and branches three.
-TERM_YEARS = {"county_committee": 5, "working_committee": 5, "primary_committee": 5, "general_branch": 3, "branch": 3}
+
+# E-mail addresses of a few users (example.org: a domain that receives nothing), where notifications go
+# once the app has an SMTP server (MAIL_SMTP_HOST).
+EMAILS = {
+    "internal_gb_secretary": "ma.wenbin@example.org",
+    "branch1_secretary": "chen.xiaoming@example.org",
+    "joint_secretary": "xie.chunyan@example.org",
+    "community_secretary": "yang.deming@example.org",
+}
 
 # Members without a login. name, gender, ethnicity, age, education, occupation, stage, and how long
 # ago the stage was reached: years for full members, months for the others (days for applicants).
@@ -227,7 +238,9 @@ def _create_units(today: date) -> dict[str, OrgUnit]:
         attributes = dict(attributes)
         term = attributes.pop("term", None)
         if term is not None:
-            attributes.update(term_no=term[0], term_due_on=add_months(today, term[1]))
+            due_on = add_months(today, term[1])
+            started_on = add_months(due_on, -12 * _years(kind))
+            attributes.update(term_no=term[0], term_started_on=started_on, term_due_on=due_on)
         units[key] = OrgUnit(name=name, kind=kind, parent=units.get(parent), **attributes)
         db.session.add(units[key])
     db.session.flush()
@@ -240,7 +253,7 @@ def _create_users(units: dict[str, OrgUnit], today: date) -> int:
     serial = 0
     for username, person, years, branch_key, positions in USERS:
         user = User(username=username, display_name=person[0], password_hash=_password_hash(),
-                    is_admin=username == "admin")
+                    is_admin=username == "admin", email=EMAILS.get(username))
         if branch_key is not None:
             serial += 1
             reached = add_months(today, -12 * years) - timedelta(days=serial * 37 % 97)
@@ -252,10 +265,14 @@ def _create_users(units: dict[str, OrgUnit], today: date) -> int:
     return serial
 
 
+def _years(kind: str) -> int:
+    """The default term length of a kind of unit (rule settings: committees five years, general branches
+    and branches three, 《关于党的基层组织任期的意见》)."""
+    return SETTINGS_BY_KEY[TERM_YEARS_SETTING[kind]].default
+
+
 def _term_start(unit: OrgUnit, today: date) -> date:
-    if unit.term_due_on is None:
-        return add_months(today, -36)
-    return add_months(unit.term_due_on, -12 * TERM_YEARS[unit.kind])
+    return unit.term_started_on or add_months(today, -36)
 
 
 def _add_member(units, branch_key: str, serial: int, person, stage: str, reached: date, today: date) -> Member:

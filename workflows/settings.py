@@ -100,8 +100,31 @@ RECRUITMENT_SETTINGS: tuple[RuleSetting, ...] = (
                 N_("党员大会一般事项须“超过”半数到会（接收预备党员和转正表决始终须超过半数）")),
 )
 
+# Terms of office (任期) and the reminders of their end (RULES.md §4.1, §4.5, §4.7 TM17/TM18). The
+# sources disagree on the length (§12 C1): the national values are the defaults, within the range of
+# 党章 art. 31 (3 to 5 years) widened to the 2 years some local rules give branches.
+TERM_SETTINGS: tuple[RuleSetting, ...] = (
+    _int("term.years.branch", 3,
+         N_("《中国共产党支部工作条例（试行）》第二十一条、《关于党的基层组织任期的意见》 [N-BR][N-TERM]"),
+         N_("党支部委员会每届任期（年）"), 2, 5),
+    _int("term.years.general_branch", 3, N_("《关于党的基层组织任期的意见》 [N-TERM]"),
+         N_("党总支部委员会每届任期（年）"), 2, 5),
+    _int("term.years.committee", 5, N_("《中国共产党章程》第三十一条、《关于党的基层组织任期的意见》 [N-PC][N-TERM]"),
+         N_("党的基层委员会每届任期（年）"), 3, 5),
+    _int("term.reminder_months", 6, N_("《中国共产党支部工作条例（试行）》 [N-BR]"),
+         N_("任期届满前提醒换届的月数"), 1, 12),
+    _int("term.overdue_grace_days", 0, N_("地方实施办法 [L]"),
+         N_("任期届满后标记为未按期换届前的宽限天数"), 0, 90),
+)
+
 # Every procedure's settings; a new procedure appends its tuple here.
-ALL_SETTINGS: tuple[RuleSetting, ...] = RECRUITMENT_SETTINGS
+ALL_SETTINGS: tuple[RuleSetting, ...] = RECRUITMENT_SETTINGS + TERM_SETTINGS
+
+# The settings as the admin page groups them.
+SETTING_GROUPS: tuple[tuple[str, tuple[RuleSetting, ...]], ...] = (
+    (N_("发展党员"), RECRUITMENT_SETTINGS),
+    (N_("任期和换届"), TERM_SETTINGS),
+)
 
 SETTINGS_BY_KEY: Mapping[str, RuleSetting] = MappingProxyType({s.key: s for s in ALL_SETTINGS})
 

@@ -131,6 +131,14 @@ def unit_viewers(who, unit: str) -> bool:
     return who.is_admin or list(line_of(unit))[-1] in tops
 
 
+# The owner of the notification of the world ({notification}): a notification is personal, admins included.
+NOTIFICATION_OWNER = "branch1_secretary"
+
+
+def notification_owner(who, subject) -> bool:
+    return who.username == NOTIFICATION_OWNER
+
+
 def unit_starters(who, unit: str) -> bool:
     """Cases start in a branch, by its secretary, deputy or organisation officer, or by an admin."""
     return KINDS[unit] == "branch" and (who.is_admin or acts_in(who, unit, STARTERS))

@@ -21,6 +21,7 @@ from datetime import date
 
 import pytest
 from _permission_rules import (
+    NOTIFICATION_OWNER,
     POSITIONS,
     RELATIONS,
     ROLES,
@@ -34,6 +35,7 @@ from _permission_rules import (
     item_readers,
     item_reassigners,
     logged_in,
+    notification_owner,
     public,
     reads_case,
     supervises,
@@ -44,7 +46,8 @@ from test_api import bearer
 
 from webapp.demo import DEMO_PASSWORD, fake_id_number
 from webapp.extensions import db
-from webapp.models import Case, Member, OrgUnit, ProcessDefinition, User, WorkItem
+from webapp.models import Case, Member, Notification, OrgUnit, ProcessDefinition, User, WorkItem
+from webapp.notifications.service import notify
 
 
 @pytest.fixture
@@ -62,7 +65,7 @@ NEIGHBOUR = ("邻县县委", "邻县第一党支部", "欧阳明")  # another to
 class Row:
     endpoint: str
     method: str
-    path: str  # {id}: the subject's id; {definition}, {user}, {branch}: fixed ids of the world
+    path: str  # {id}: the subject's id; {definition}, {user}, {branch}, {notification}: fixed ids of the world
     access: Callable  # a rule of _permission_rules: (who, subject) → allowed
     subject: str | None = None  # "case", "item" or "unit": one request per relation
     form: dict | None = None
@@ -100,6 +103,7 @@ ROWS = (
     Row("members.index", "GET", "/members/?unit={id}", logged_in, "unit"),
     Row("orgs.index", "GET", "/orgs/", logged_in),
     Row("orgs.show", "GET", "/orgs/{id}", unit_viewers, "unit"),
+    Row("orgs.save_term", "POST", "/orgs/{id}/term", admin_only, "unit", form={}, ok={422, 404}),
     Row("cases.show", "GET", "/cases/{id}", case_readers, "case"),
     Row("cases.diagram", "GET", "/cases/{id}/diagram.xml", case_readers, "case"),
     Row("cases.dossier", "GET", "/cases/{id}/dossier", case_readers, "case", shows_id_numbers=True),
@@ -136,7 +140,13 @@ ROWS = (
     Row("admin.users", "GET", "/admin/users", admin_only),
     Row("admin.user_positions", "GET", "/admin/users/{user}/positions", admin_only),
     Row("admin.user_positions", "POST", "/admin/users/{user}/positions", admin_only, form={}, ok={422}),
+    Row("admin.user_email", "POST", "/admin/users/{user}/email", admin_only, form={"email": "x"}, ok={422}),
     Row("admin.events", "GET", "/admin/events", admin_only),
+    Row("notifications.index", "GET", "/notifications/", logged_in),
+    Row("notifications.index", "GET", "/notifications/?show=unread", logged_in),
+    Row("notifications.open", "GET", "/notifications/{notification}/open", notification_owner, ok={302}),
+    Row("notifications.read", "POST", "/notifications/{notification}/read", notification_owner, ok={302}),
+    Row("notifications.read_all", "POST", "/notifications/read-all", logged_in, ok={302}),
     Row("auth.logout", "POST", "/auth/logout", logged_in, ok={302}),  # each role's last request
 )
 
@@ -188,7 +198,7 @@ class World:
     unit_ids: dict[str, int]  # demo unit key → id
     cases: dict[str, CaseFacts]  # unit key → a case of the unit, or else one waiting there
     items: dict[str, ItemFacts]  # unit key → an open work item routed to the unit
-    fixed: dict[str, int]  # the ids of {definition}, {user} and {branch}
+    fixed: dict[str, int]  # the ids of {definition}, {user}, {branch} and {notification}
     who: dict[str, Who]  # username → Who
     people: list[Person]
     names: dict[int, str]  # unit id → name
@@ -228,10 +238,11 @@ def build_world(app, demo) -> World:
         people = [Person(m.name, m.id_number, keys.get(m.unit_id), applicants.get(m.name), m.id in with_login)
                   for m in db.session.scalars(db.select(Member))]
         definition = db.session.scalar(db.select(ProcessDefinition.id).filter_by(process_key="recruitment"))
+        notification = _add_notification(demo.user_ids[NOTIFICATION_OWNER], demo.unit_ids["branch1"])
         return World(
             unit_ids=demo.unit_ids, cases=by_unit, items=items,
             fixed={"definition": definition, "user": demo.user_ids["branch1_secretary"],
-                   "branch": demo.unit_ids["branch1"]},
+                   "branch": demo.unit_ids["branch1"], "notification": notification},
             who={u.username: Who(u.username, u.id, POSITIONS.get(u.username, frozenset())) for u in users},
             people=people, names=dict(db.session.execute(db.select(OrgUnit.id, OrgUnit.name)).all()),
         )
@@ -240,6 +251,12 @@ def build_world(app, demo) -> World:
 def _case_facts(case: Case, keys: dict[int, str]) -> CaseFacts:
     steps = tuple((keys[item.unit_id], frozenset(item.position_list)) for item in case.work_items)
     return CaseFacts(case.id, keys[case.unit_id], case.started_by_id, steps, case.subject.name)
+
+
+def _add_notification(user_id: int, unit_id: int) -> int:
+    notify([db.session.get(User, user_id)], key="matrix", kind="test", message="任期提醒", link=f"/orgs/{unit_id}")
+    db.session.commit()
+    return db.session.scalar(db.select(Notification.id).filter_by(key="matrix"))
 
 
 def _add_ordinary_member() -> None:

@@ -5,8 +5,8 @@ import re
 import pytest
 
 from workflows.settings import (
+    ALL_SETTINGS,
     RECRUITMENT_SETTINGS,
-    SETTINGS_BY_KEY,
     RuleSettings,
     SettingError,
     validate_override,
@@ -30,7 +30,7 @@ OUTCOME_SETTINGS = {
 
 
 def test_every_parameter_of_the_recruitment_rules_is_a_setting():
-    assert PARAMETERS_OF_RULES_3_4 | set(OUTCOME_SETTINGS) == set(SETTINGS_BY_KEY)
+    assert PARAMETERS_OF_RULES_3_4 | set(OUTCOME_SETTINGS) == {s.key for s in RECRUITMENT_SETTINGS}
 
 
 def test_defaults_follow_the_national_rules():
@@ -97,4 +97,4 @@ def test_resolved_settings_cannot_be_changed():
     settings = RuleSettings.resolve([])
     with pytest.raises(TypeError):
         settings["min_age_years"] = 16
-    assert dict(settings) == {s.key: s.default for s in RECRUITMENT_SETTINGS}
+    assert dict(settings) == {s.key: s.default for s in ALL_SETTINGS}

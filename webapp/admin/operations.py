@@ -164,6 +164,17 @@ def add_position(user: User, unit: OrgUnit, role: str, started_on: date, actor: 
     return position
 
 
+def set_email(user: User, email: str | None, actor: User) -> bool:
+    """The address ``user``'s notifications are e-mailed to (None: in the app only); False if unchanged."""
+    if email == user.email:
+        return False
+    record(actor, "email_set", f"user:{user.id}",
+           {"user": user.display_name, "username": user.username, "before": user.email, "after": email})
+    user.email = email
+    db.session.flush()
+    return True
+
+
 def end_position(position: Position, ended_on: date, actor: User) -> Position:
     """End ``position``: ``ended_on`` is its last day (Position.is_active_on includes it)."""
     if ended_on < position.started_on:

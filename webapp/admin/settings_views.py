@@ -9,7 +9,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from workflows.settings import RECRUITMENT_SETTINGS, SETTINGS_BY_KEY, RuleSetting, SettingError
+from workflows.settings import ALL_SETTINGS, SETTING_GROUPS, SETTINGS_BY_KEY, RuleSetting, SettingError
 
 from ..cases.context import rule_settings_for
 from ..extensions import db
@@ -77,18 +77,19 @@ def _settings_page(unit: OrgUnit, units: list[tuple[OrgUnit, int]], form: Overri
         effective: dict[str, Any] = dict(rule_settings_for(unit.id))
         conflict = None
     except SettingError as err:  # stored settings contradict each other: show them as merged, and say so
-        effective = {s.key: s.default for s in RECRUITMENT_SETTINGS}
+        effective = {s.key: s.default for s in ALL_SETTINGS}
         for u in chain:
             effective.update(own.get(u.id, {}))
         conflict = setting_error_text(err)
     rows = []
-    for setting in RECRUITMENT_SETTINGS:
-        origin = next((u for u in reversed(chain) if setting.key in own.get(u.id, {})), None)
-        rows.append({
-            "setting": setting, "anchor": _anchor(setting.key), "effective": effective[setting.key],
-            "origin": origin, "own": own.get(unit.id, {}).get(setting.key),
-            "has_own": setting.key in own.get(unit.id, {}),
-        })
+    for group, settings in SETTING_GROUPS:
+        for index, setting in enumerate(settings):
+            origin = next((u for u in reversed(chain) if setting.key in own.get(u.id, {})), None)
+            rows.append({
+                "setting": setting, "anchor": _anchor(setting.key), "effective": effective[setting.key],
+                "origin": origin, "own": own.get(unit.id, {}).get(setting.key),
+                "has_own": setting.key in own.get(unit.id, {}), "group": group if index == 0 else None,
+            })
     return {
         "unit": unit, "units": units, "rows": rows, "form": form, "conflict": conflict,
         "error_key": form.key.data if form is not None else None, "all_overrides": _all_overrides(),
@@ -98,7 +99,7 @@ def _settings_page(unit: OrgUnit, units: list[tuple[OrgUnit, int]], form: Overri
 def _all_overrides() -> list[RuleOverride]:
     rows = db.session.scalars(db.select(RuleOverride)).all()
     order = {u.id: i for i, (u, _depth) in enumerate(unit_options())}
-    keys = [s.key for s in RECRUITMENT_SETTINGS]
+    keys = [s.key for s in ALL_SETTINGS]
     return sorted(rows, key=lambda r: (order.get(r.unit_id, 0), keys.index(r.key) if r.key in keys else 0))
 
 

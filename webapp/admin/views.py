@@ -248,10 +248,20 @@ def user_positions(user_id: int):
             flash(_("已任命 %(name)s 为“%(unit)s”%(role)s，自 %(day)s 起。", name=user.display_name, unit=unit.name,
                     role=_(POSITIONS[position.role]), day=long_date(position.started_on)), "success")
             return redirect(url_for("admin.user_positions", user_id=user.id))
+    return render_user_positions(user, add_form, end_form, status=422 if request.method == "POST" else 200)
+
+
+def render_user_positions(user: User, add_form: AddPositionForm | None = None,
+                          end_form: EndPositionForm | None = None, email_form=None, status: int = 200):
+    """The page of one user: positions held, appointing one, the e-mail address (email_views.py)."""
+    from .email_views import EmailForm
+
+    held = list(user.positions)
+    add_form = add_form or AddPositionForm(formdata=None, held=held, started_on=clock.today())
     add_form.unit.choices = _unit_select_choices()
-    status = 422 if request.method == "POST" else 200
     return render_template("admin/user_positions.html", user=user, held=sorted(held, key=_position_order),
-                           add_form=add_form, end_form=end_form), status
+                           add_form=add_form, end_form=end_form or EndPositionForm(formdata=None, held=held),
+                           email_form=email_form or EmailForm(formdata=None, email=user.email)), status
 
 
 def _position_order(position: Position):
@@ -328,4 +338,4 @@ def _admin_helpers() -> dict:
     }
 
 
-from . import settings_views  # noqa: E402, F401  (registers the 规则设置 pages on bp)
+from . import email_views, settings_views  # noqa: E402, F401  (register the 规则设置 and e-mail routes on bp)

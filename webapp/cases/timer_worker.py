@@ -18,6 +18,8 @@ from sqlalchemy.exc import OperationalError
 from .. import clock
 from ..extensions import db
 from ..models import Case
+from ..notifications.email import deliver_pending_email
+from ..orgs.terms import remind_terms
 from . import operations
 
 
@@ -49,6 +51,9 @@ def tick(now: datetime) -> Tick:
             continue
         if events:
             moved, fired = moved + 1, fired + len(events)
+    remind_terms(now.astimezone(clock.LOCAL_ZONE).date())  # 任期: TM17 reminders and TM18 overdue terms, once each
+    if current_app.config["MAIL_SMTP_HOST"]:  # e-mail is off unless an SMTP server is configured
+        deliver_pending_email()
     return Tick(due=len(due), moved=moved, fired=fired)
 
 

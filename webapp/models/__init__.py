@@ -4,11 +4,12 @@ from .admin import AdminEvent
 from .audit import AuditEvent
 from .case import Case, Submission, WorkItem
 from .member import Member
+from .notification import Notification
 from .org import ConfigRevision, OrgUnit, Position
 from .process import LaneRuleRow, ProcessDefinition, RuleOverride
 from .user import LoginFailure, User
 
 __all__ = [
-    "AdminEvent", "AuditEvent", "Case", "ConfigRevision", "LaneRuleRow", "LoginFailure", "Member", "OrgUnit",
-    "Position", "ProcessDefinition", "RuleOverride", "Submission", "User", "WorkItem",
+    "AdminEvent", "AuditEvent", "Case", "ConfigRevision", "LaneRuleRow", "LoginFailure", "Member", "Notification",
+    "OrgUnit", "Position", "ProcessDefinition", "RuleOverride", "Submission", "User", "WorkItem",
 ]

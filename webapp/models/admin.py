@@ -1,5 +1,6 @@
-"""The admins' own record: every change made under /admin (lanes, rule settings, positions), and
-the login lockouts (webapp/auth/throttle.py), which an admin should know about.
+"""The admins' own record: every change made under /admin (lanes, rule settings, positions, e-mail
+addresses) and to a unit's term, the login lockouts (webapp/auth/throttle.py) and the term reminders
+and overdue terms the timer worker notified (webapp/orgs/terms.py), which an admin should know about.
 
 Append-only: rows are added, never changed or deleted (the ORM refuses both).
 """
@@ -25,6 +26,10 @@ ADMIN_EVENT_KINDS = {
     "position_ended": N_("免去职务"),
     "definition_published": N_("发布流程版本"),
     "login_locked": N_("登录锁定"),
+    "term_set": N_("设置任期"),
+    "term_reminded": N_("任期届满提醒"),
+    "term_overdue": N_("未按期换届"),
+    "email_set": N_("设置电子邮箱"),
 }
 
 

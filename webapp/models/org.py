@@ -26,8 +26,16 @@ class OrgUnit(db.Model):
     is_temporary: Mapped[bool] = mapped_column(Boolean, default=False)
     covered_units: Mapped[str | None] = mapped_column(String(500))
     status: Mapped[str] = mapped_column(String(16), default="active")
+    # The current term (任期, RULES.md §4): its number (届), the day it was elected (term_started_on) and
+    # its last day (term_due_on: started + the term years of the unit's kind, or the approved new date).
     term_no: Mapped[int | None] = mapped_column(Integer)
+    term_started_on: Mapped[date | None] = mapped_column(Date)
     term_due_on: Mapped[date | None] = mapped_column(Date)
+    # Set by the timer worker (webapp/orgs/terms.py), cleared when a new term is entered: the day the
+    # end of this term was reminded (TM17), and the first day without a term once it is overdue
+    # (未按期换届, TM18: the day after term_due_on), which the superior's dashboard shows.
+    term_reminded_on: Mapped[date | None] = mapped_column(Date)
+    term_overdue_since: Mapped[date | None] = mapped_column(Date, index=True)
 
     parent: Mapped[OrgUnit | None] = relationship(remote_side=[id], back_populates="children")
     children: Mapped[list[OrgUnit]] = relationship(back_populates="parent", order_by="OrgUnit.id")

@@ -29,6 +29,8 @@ class User(UserMixin, db.Model):
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
     is_enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"))
+    # Where notifications are e-mailed when the app has an SMTP server (MAIL_SMTP_HOST); none: in-app only.
+    email: Mapped[str | None] = mapped_column(String(254))
 
     positions: Mapped[list[Position]] = relationship(back_populates="user", order_by=Position.id)
     member = relationship("Member", foreign_keys=[member_id])

@@ -1,17 +1,23 @@
-"""组织: the organisation tree and one unit's page (positions, members, term)."""
+"""组织: the organisation tree and one unit's page (positions, members, term; admins enter the term)."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func
 from sqlalchemy.orm import joinedload
 
+from workflows.terms import has_term
+
 from .. import clock, permissions
 from ..extensions import db
 from ..models import Member, OrgUnit, Position
+from ..templating import long_date
+from . import terms
+from .forms import TermForm
 
 bp = Blueprint("orgs", __name__, url_prefix="/orgs")
 
@@ -38,6 +44,38 @@ def show(unit_id: int):
     unit = db.get_or_404(OrgUnit, unit_id)
     if unit.id not in _visible_units():
         abort(403)
+    term_form = _term_form(unit) if current_user.is_admin and has_term(unit.kind) else None
+    return _show(unit, term_form)
+
+
+@bp.route("/<int:unit_id>/term", methods=["POST"])
+@login_required
+def save_term(unit_id: int):
+    """任期: the admin enters the unit's current term (after an election, or an approved postponement)."""
+    if not current_user.is_admin:
+        abort(403)
+    unit = db.get_or_404(OrgUnit, unit_id)
+    if not has_term(unit.kind):
+        abort(404)
+    form = TermForm()
+    if not form.validate():
+        return _show(unit, form), 422
+    terms.set_term(unit, form.term_no.data, form.started_on.data, form.due_on.data, current_user)
+    db.session.commit()
+    flash(_("已保存“%(unit)s”的任期：第%(n)s届，%(start)s 至 %(end)s。", unit=unit.name, n=unit.term_no,
+            start=long_date(unit.term_started_on), end=long_date(unit.term_due_on)), "success")
+    return redirect(url_for("orgs.show", unit_id=unit.id) + "#term")
+
+
+def _term_form(unit: OrgUnit) -> TermForm:
+    """The current term; the end left empty when it is the default one (a new election day recomputes it)."""
+    explicit_end = unit.term_due_on
+    if unit.term_started_on and explicit_end == terms.default_term_end(unit, unit.term_started_on):
+        explicit_end = None
+    return TermForm(formdata=None, term_no=unit.term_no, started_on=unit.term_started_on, due_on=explicit_end)
+
+
+def _show(unit: OrgUnit, term_form: TermForm | None):
     today = clock.today()
     positions = db.session.scalars(
         db.select(Position).filter_by(unit_id=unit.id).options(joinedload(Position.user))
@@ -47,8 +85,10 @@ def show(unit_id: int):
         members = db.session.scalars(
             db.select(Member).where((Member.unit_id == unit.id) | (Member.group_id == unit.id))
             .order_by(Member.stage, Member.name)).all()
+    years = terms.unit_term_years(unit)
     return render_template("orgs/show.html", unit=unit, positions=positions, members=members,
-                           counts=member_counts().get(unit.id, {}), today=today)
+                           counts=member_counts().get(unit.id, {}), today=today, term_form=term_form,
+                           term_years=years)
 
 
 def _visible_units() -> dict[int, OrgUnit]:

@@ -1,0 +1,1 @@
+"""通知: notifications to people, created once per event through service.notify()."""
