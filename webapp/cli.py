@@ -56,8 +56,10 @@ def seed_demo_command() -> None:
         return
     logins = seed_demo()
     db.session.commit()
-    notices = remind_terms(clock.today())  # the demo's expiring and overdue terms, as the worker's first tick would
-    click.echo(f"Demo data created: {len(logins)} users, {notices} term notices.")
+    # The demo's expiring and overdue terms, and its late work, as the worker's first tick would find them.
+    notices = remind_terms(clock.today())
+    escalated = timer_worker.escalate_overdue_work(clock.today())
+    click.echo(f"Demo data created: {len(logins)} users, {notices} term notices, {escalated} escalation levels.")
 
 
 users_cli = AppGroup("users", help="People who log in.")
@@ -140,7 +142,8 @@ def tick_command(now_text: str | None) -> None:
     """Fire every timer due now (or at --now) once, and say what moved."""
     now = _instant(now_text)
     result = timer_worker.tick(now)
-    click.echo(f"{now.isoformat()}：到期 {result.due} 件，{result.moved} 件流转，触发定时器 {result.fired} 个。")
+    click.echo(f"{now.isoformat()}：到期 {result.due} 件，{result.moved} 件流转，触发定时器 {result.fired} 个，"
+               f"督办升级 {result.escalated} 级。")
 
 
 @timers_cli.command("run")

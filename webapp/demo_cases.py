@@ -208,6 +208,8 @@ DEMO_CASES = (
     ("joint_branch", ("许嘉欣", "female", 25, "undergraduate", "药师"), "R02_initial_talk", 3),
     ("town_branch", ("姜文博", "male", 27, "undergraduate", "镇便民服务中心科员"), "R03_designate_activist", 20),
     ("town_branch", ("宋佳怡", "female", 30, "undergraduate", "镇财政所科员"), "R13_pre_review", 8),
+    # a talk that is late (细则第七条: within a month): the worker's first tick puts it before 城关镇党委 (督办)
+    ("town_branch", ("何志强", "male", 29, "undergraduate", "镇农业服务中心技术员"), "R02_initial_talk", 40),
     ("community_branch", ("梁国栋", "male", 42, "junior_college", "社区志愿服务队队长"), "R06_cultivation_review", 150),
     ("community_branch", ("潘小燕", "female", 35, "secondary", "社区超市店主"), "R15b_intermediate_deliberation", 3),
 )

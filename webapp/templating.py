@@ -30,7 +30,10 @@ EVENT_KINDS = {
     "finish": N_("办结"),
     "error": N_("异常"),
     "timer": N_("时限到期"),
+    "due_soon": N_("到期提醒"),
+    "overdue": N_("逾期"),
     "escalate": N_("逾期上报"),
+    "urge": N_("催办"),
     "migrate": N_("迁移版本"),
     "withdraw": N_("撤回"),
     "suspend": N_("挂起"),
@@ -53,7 +56,8 @@ KEY_DATES = (
 WORK_ITEM_STATUSES = {"open": N_("办理中"), "completed": N_("已办"), "cancelled": N_("已取消")}
 
 # Kinds of AuditEvent whose summary is a step label (Case.current_step for reroute).
-STEP_SUMMARY_KINDS = frozenset({"start", "complete", "claim", "reassign", "finish", "reroute", "resume", "timer"})
+STEP_SUMMARY_KINDS = frozenset({"start", "complete", "claim", "reassign", "finish", "reroute", "resume", "timer",
+                                "due_soon", "overdue", "escalate", "urge"})
 
 
 def definition_label(text: str | None) -> str:

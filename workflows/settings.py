@@ -117,13 +117,22 @@ TERM_SETTINGS: tuple[RuleSetting, ...] = (
          N_("任期届满后标记为未按期换届前的宽限天数"), 0, 90),
 )
 
+# The escalation ladder of every time limit (RULES.md §2.9; workflows/escalation.py).
+SLA_SETTINGS: tuple[RuleSetting, ...] = (
+    _int("sla.reminder_lead_days", 7, N_("督办规则 RULES.md §2.9（设计约定）[design]"),
+         N_("到期前几天提醒办理人（环节另有提醒日期时以其为准）"), 0, 60),
+    _int("sla.escalation_grace_days", 0, N_("督办规则 RULES.md §2.9（设计约定）[design]"),
+         N_("逾期后几天报上级党组织督办（0：逾期次日即报）"), 0, 90),
+)
+
 # Every procedure's settings; a new procedure appends its tuple here.
-ALL_SETTINGS: tuple[RuleSetting, ...] = RECRUITMENT_SETTINGS + TERM_SETTINGS
+ALL_SETTINGS: tuple[RuleSetting, ...] = RECRUITMENT_SETTINGS + TERM_SETTINGS + SLA_SETTINGS
 
 # The settings as the admin page groups them.
 SETTING_GROUPS: tuple[tuple[str, tuple[RuleSetting, ...]], ...] = (
     (N_("发展党员"), RECRUITMENT_SETTINGS),
     (N_("任期和换届"), TERM_SETTINGS),
+    (N_("时限和督办"), SLA_SETTINGS),
 )
 
 SETTINGS_BY_KEY: Mapping[str, RuleSetting] = MappingProxyType({s.key: s for s in ALL_SETTINGS})

@@ -142,3 +142,13 @@ def notification_owner(who, subject) -> bool:
 def unit_starters(who, unit: str) -> bool:
     """Cases start in a branch, by its secretary, deputy or organisation officer, or by an admin."""
     return KINDS[unit] == "branch" and (who.is_admin or acts_in(who, unit, STARTERS))
+
+
+# The 督办 of the world ({supervision}): an overdue item of 东街社区第一党支部, put before 城关镇党委, the
+# next lane up (基层党委, lanes.json). Urging is an act of that unit's lane positions; admins only read.
+SUPERVISING_UNIT = "town"
+SUPERVISING_ROLES = {"secretary", "deputy_secretary", "org_member", "committee_member", "organizer"}
+
+
+def supervision_urgers(who, subject) -> bool:
+    return acts_in(who, SUPERVISING_UNIT, SUPERVISING_ROLES)

@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from _permission_rules import (
@@ -39,14 +39,16 @@ from _permission_rules import (
     public,
     reads_case,
     supervises,
+    supervision_urgers,
     unit_starters,
     unit_viewers,
 )
 from test_api import bearer
 
+from webapp.cases import escalation
 from webapp.demo import DEMO_PASSWORD, fake_id_number
 from webapp.extensions import db
-from webapp.models import Case, Member, Notification, OrgUnit, ProcessDefinition, User, WorkItem
+from webapp.models import Case, Member, Notification, OrgUnit, ProcessDefinition, SupervisionItem, User, WorkItem
 from webapp.notifications.service import notify
 
 
@@ -147,6 +149,9 @@ ROWS = (
     Row("notifications.open", "GET", "/notifications/{notification}/open", notification_owner, ok={302}),
     Row("notifications.read", "POST", "/notifications/{notification}/read", notification_owner, ok={302}),
     Row("notifications.read_all", "POST", "/notifications/read-all", logged_in, ok={302}),
+    Row("supervision.index", "GET", "/supervision/", logged_in),
+    Row("supervision.index", "GET", "/supervision/?show=done", logged_in),
+    Row("supervision.urge", "POST", "/supervision/{supervision}/urge", supervision_urgers, ok={302}),
     Row("auth.logout", "POST", "/auth/logout", logged_in, ok={302}),  # each role's last request
 )
 
@@ -239,10 +244,12 @@ def build_world(app, demo) -> World:
                   for m in db.session.scalars(db.select(Member))]
         definition = db.session.scalar(db.select(ProcessDefinition.id).filter_by(process_key="recruitment"))
         notification = _add_notification(demo.user_ids[NOTIFICATION_OWNER], demo.unit_ids["branch1"])
+        supervision = _add_supervision(demo.unit_ids["community_branch"])
         return World(
             unit_ids=demo.unit_ids, cases=by_unit, items=items,
             fixed={"definition": definition, "user": demo.user_ids["branch1_secretary"],
-                   "branch": demo.unit_ids["branch1"], "notification": notification},
+                   "branch": demo.unit_ids["branch1"], "notification": notification,
+                   "supervision": supervision},
             who={u.username: Who(u.username, u.id, POSITIONS.get(u.username, frozenset())) for u in users},
             people=people, names=dict(db.session.execute(db.select(OrgUnit.id, OrgUnit.name)).all()),
         )
@@ -251,6 +258,17 @@ def build_world(app, demo) -> World:
 def _case_facts(case: Case, keys: dict[int, str]) -> CaseFacts:
     steps = tuple((keys[item.unit_id], frozenset(item.position_list)) for item in case.work_items)
     return CaseFacts(case.id, keys[case.unit_id], case.started_by_id, steps, case.subject.name)
+
+
+def _add_supervision(branch_id: int) -> int:
+    """The branch's first item with a due date, overdue: the escalation ladder puts it before the unit above."""
+    item = db.session.scalars(db.select(WorkItem).where(WorkItem.unit_id == branch_id, WorkItem.status == "open",
+                                                        WorkItem.due_on.is_not(None)).order_by(WorkItem.id)).first()
+    escalation.escalate_case(item.case_id, item.due_on + timedelta(days=1))
+    db.session.commit()
+    supervision = db.session.scalars(db.select(SupervisionItem).filter_by(work_item_id=item.id)).one()
+    assert supervision.unit_id == db.session.scalar(db.select(OrgUnit.id).filter_by(name="城关镇党委"))
+    return supervision.id
 
 
 def _add_notification(user_id: int, unit_id: int) -> int:

@@ -28,11 +28,15 @@ def claim_work_item(item: WorkItem, actor: User) -> None:
 
 def reassign_candidates(item: WorkItem) -> list[User]:
     """Holders (today) of one of the item's acting positions in its unit: who it may be handed to."""
-    today = clock.today()
+    return holders(item.unit_id, item.position_list, clock.today())
+
+
+def holders(unit_id: int, roles, day) -> list[User]:
+    """The enabled holders, on ``day``, of one of ``roles`` in the unit."""
     return db.session.scalars(
         db.select(User).join(Position).where(
-            Position.unit_id == item.unit_id, Position.role.in_(item.position_list), User.is_enabled,
-            Position.started_on <= today, or_(Position.ended_on.is_(None), Position.ended_on >= today),
+            Position.unit_id == unit_id, Position.role.in_(tuple(roles)), User.is_enabled,
+            Position.started_on <= day, or_(Position.ended_on.is_(None), Position.ended_on >= day),
         ).distinct().order_by(User.display_name)
     ).all()
 

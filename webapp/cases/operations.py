@@ -15,6 +15,7 @@ from typing import Any
 from workflows.calendar import parse_date
 from workflows.engine import ReadyTask
 from workflows.errors import EngineError, NoResponsibleUnit, StateUnreadable, TaskNotReady
+from workflows.escalation import NONE, Ladder
 from workflows.org import OrgUnitRef
 from workflows.procedures import PROCEDURES
 from workflows.routing import intermediate_deliberators, resolve_unit
@@ -48,7 +49,7 @@ def start_case(definition_row: ProcessDefinition, unit: OrgUnit, data: dict[str,
     rt = runtime()
     definition = rt.definition(definition_row)
     procedure = PROCEDURES[definition.process_id]
-    org = _org_around(unit.id)
+    org = org_around(unit.id)
     start = definition.start_step
     ctx = step_context(procedure, unit.id, data, {}, org.settings)
     violations = procedure.check(start.form_key, data, ctx)
@@ -111,7 +112,7 @@ def _complete(writes: CaseWrites, config: OrgConfig, item: WorkItem, other_open_
     rt = runtime()
     definition = rt.definition_of(case.definition_id)
     procedure = PROCEDURES[definition.process_id]
-    org = _org_around(case.unit_id, config)
+    org = org_around(case.unit_id, config)
     try:
         workflow = rt.serializer.loads(case.state)
     except StateUnreadable as err:
@@ -168,7 +169,7 @@ def fire_due_timers(case_id: int, now: datetime) -> list[str]:
     locked = locked_open_items(case.id)
     rt = runtime()
     definition = rt.definition_of(case.definition_id)
-    org = _org_around(case.unit_id, locked.config)
+    org = org_around(case.unit_id, locked.config)
     writes = CaseWrites(case)
     with db.session.no_autoflush:
         try:
@@ -197,7 +198,7 @@ def reroute_case(case: Case, actor: User) -> bool:
     locked = locked_open_items(case.id)
     rt = runtime()
     definition = rt.definition_of(case.definition_id)
-    org = _org_around(case.unit_id, locked.config)
+    org = org_around(case.unit_id, locked.config)
     try:
         workflow = rt.serializer.loads(case.state)
     except StateUnreadable:
@@ -224,7 +225,7 @@ class _Org:
     settings: RuleSettings
 
 
-def _org_around(unit_id: int, config: OrgConfig | None = None) -> _Org:
+def org_around(unit_id: int, config: OrgConfig | None = None) -> _Org:
     config = config or current_config()
     tree = config.tree()
     chain = tree.load_chain(unit_id)
@@ -284,11 +285,13 @@ def _sync_work_items(writes: CaseWrites, definition, snapshot, open_items, org: 
         deadline = task.step.deadline
         due = procedure.due_dates(deadline, today, snapshot.variables, org.settings) if deadline else None
         due_on, hard_due_on, remind_on = due or (None, None, None)
+        escalate_on = Ladder.from_settings(org.settings).next_on(NONE, due_on, remind_on)
         writes.insert(
             WorkItem, case_id=case.id, top_org_id=case.top_org_id, task_id=task.task_id, step_code=task.step_code,
             title=task.step.label, lane=rule.key, form_key=task.step.form_key, stage=task.step.stage,
             unit_id=unit.id, positions=WorkItem.encode_positions(rule.positions), status="open",
-            due_on=due_on, hard_due_on=hard_due_on, remind_on=remind_on, opened_at=clock.now(),
+            due_on=due_on, hard_due_on=hard_due_on, remind_on=remind_on, escalate_on=escalate_on,
+            opened_at=clock.now(),
         )
 
 

@@ -10,17 +10,18 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from flask import current_app
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm.exc import StaleDataError
 
 from .. import clock
 from ..extensions import db
 from ..models import Case
 from ..notifications.email import deliver_pending_email
 from ..orgs.terms import remind_terms
-from . import operations
+from . import escalation, operations
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,7 @@ class Tick:
     due: int
     moved: int
     fired: int
+    escalated: int = 0  # levels of the escalation ladder climbed (reminders, overdue, 督办)
 
 
 def tick(now: datetime) -> Tick:
@@ -37,10 +39,12 @@ def tick(now: datetime) -> Tick:
     now = now.astimezone(UTC)  # as the database keeps its instants (SQLite: without an offset)
     due = due_timer_case_ids(now)
     db.session.rollback()  # end the reading transaction: each case gets its own
-    moved = fired = 0
+    moved = fired = escalated = 0
+    today = now.astimezone(clock.LOCAL_ZONE).date()
     for case_id in due:  # each once per tick, even if its next timer is due again at once
         try:
             events = operations.fire_due_timers(case_id, now)
+            climbed = escalation.act_on_timers(case_id, events, today)
             db.session.commit()
         except operations.AlreadyHandled:
             db.session.rollback()  # another worker, or a person, changed the case first
@@ -50,11 +54,30 @@ def tick(now: datetime) -> Tick:
             current_app.logger.warning("timer tick: case %s skipped: %s", case_id, err)
             continue
         if events:
-            moved, fired = moved + 1, fired + len(events)
-    remind_terms(now.astimezone(clock.LOCAL_ZONE).date())  # 任期: TM17 reminders and TM18 overdue terms, once each
+            moved, fired, escalated = moved + 1, fired + len(events), escalated + climbed
+    escalated += escalate_overdue_work(today)
+    remind_terms(today)  # 任期: TM17 reminders and TM18 overdue terms, once each
     if current_app.config["MAIL_SMTP_HOST"]:  # e-mail is off unless an SMTP server is configured
         deliver_pending_email()
-    return Tick(due=len(due), moved=moved, fired=fired)
+    return Tick(due=len(due), moved=moved, fired=fired, escalated=escalated)
+
+
+def escalate_overdue_work(today: date) -> int:
+    """督办: climb the escalation ladder of every open work item whose next level has come, one case per
+    transaction; the number of levels climbed."""
+    cases = escalation.due_case_ids(today)
+    db.session.rollback()
+    climbed = 0
+    for case_id in cases:
+        try:
+            climbed += escalation.escalate_case(case_id, today)
+            db.session.commit()
+        except (operations.AlreadyHandled, StaleDataError):
+            db.session.rollback()  # someone changed the case meanwhile: the next tick looks again
+        except OperationalError as err:
+            db.session.rollback()
+            current_app.logger.warning("escalation: case %s skipped: %s", case_id, err)
+    return climbed
 
 
 def due_timer_case_ids(now: datetime, limit: int = 500) -> list[int]:

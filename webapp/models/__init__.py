@@ -7,9 +7,11 @@ from .member import Member
 from .notification import Notification
 from .org import ConfigRevision, OrgUnit, Position
 from .process import LaneRuleRow, ProcessDefinition, RuleOverride
+from .supervision import SupervisionItem
 from .user import LoginFailure, User
 
 __all__ = [
     "AdminEvent", "AuditEvent", "Case", "ConfigRevision", "LaneRuleRow", "LoginFailure", "Member", "Notification",
-    "OrgUnit", "Position", "ProcessDefinition", "RuleOverride", "Submission", "User", "WorkItem",
+    "OrgUnit", "Position", "ProcessDefinition", "RuleOverride", "Submission", "SupervisionItem", "User",
+    "WorkItem",
 ]

@@ -70,6 +70,7 @@ class WorkItem(db.Model):
         UniqueConstraint("case_id", "task_id"),
         Index("ix_work_items_unit_status", "unit_id", "status"),
         Index("ix_work_items_status_due", "status", "due_on"),
+        Index("ix_work_items_status_escalate", "status", "escalate_on"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -90,6 +91,10 @@ class WorkItem(db.Model):
     due_on: Mapped[date | None] = mapped_column(Date)
     hard_due_on: Mapped[date | None] = mapped_column(Date)
     remind_on: Mapped[date | None] = mapped_column(Date)
+    # The escalation ladder (workflows/escalation.py): the level reached (0 none, 1 reminded, 2 overdue,
+    # 3 supervised by the unit above) and the day of the next one, which the timer worker looks for.
+    escalation_level: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    escalate_on: Mapped[date | None] = mapped_column(Date)
     opened_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     completed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
