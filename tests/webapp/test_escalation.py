@@ -2,6 +2,7 @@
 unit above, once each; the unit above sees it, urges, and sees it done; an approval past its limit goes
 to the organisation department, and past six months its resolution lapses back to the assembly vote."""
 
+import threading
 from datetime import datetime, time, timedelta
 
 import pytest
@@ -83,7 +84,8 @@ def test_a_setting_of_the_organisation_grants_days_of_grace_before_the_unit_abov
     assert response.status_code == 302
     case_id = start_recruitment(app, demo)
     due = add_months(clock.today() - timedelta(days=3), 1)
-    assert tick(app, add_days(due, 1)).escalated == 2  # reminder (missed) and overdue, in order
+    assert tick(app, add_days(due, 1)).escalated == 2  # the reminder's level (no news by now) and overdue
+    assert told(app, "due_soon") == []
     assert supervision(app, case_id) == []
     assert tick(app, add_days(due, 5)).escalated == 0
     assert tick(app, add_days(due, 6)).escalated == 1
@@ -162,3 +164,32 @@ def test_an_approval_past_three_months_goes_to_the_department_and_past_six_lapse
         # The lapsed approval left 督办; the new vote is late by its own rule (a month after the pre-review).
         assert still == ["R15_assembly_admission_vote"]
         assert audit.verify_case(sc.case_id) is None
+
+
+def test_two_workers_escalating_at_once_put_each_late_item_before_the_unit_above_once(app, demo):
+    case_ids = [start_recruitment(app, demo, serial=n) for n in range(3)]
+    late = add_days(add_months(clock.today() - timedelta(days=3), 1), 1)
+    barrier, results = threading.Barrier(2), []
+
+    def worker():
+        with app.app_context():
+            try:
+                barrier.wait(timeout=10)
+                results.append(timer_worker.tick(at(late)))
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sum(r.fired for r in results) == 3 and sum(r.escalated for r in results) == 3 * 3
+    for case_id in case_ids:
+        assert len(supervision(app, case_id)) == 1
+        assert [kind for kind, _ in events(app, case_id)].count("escalate") == 1
+        with app.app_context():
+            assert audit.verify_case(case_id) is None
+    assert told(app, "supervision") == ["internal_gb_secretary"] * 3
+    assert told(app, "overdue") == sorted(BRANCH1_OFFICERS * 3)
+    assert told(app, "due_soon") == []  # the worker came after the due date: "due soon" would be no news

@@ -69,6 +69,8 @@ def escalate_case(case_id: int, today: date) -> int:
 def _climb(writes: CaseWrites, org, ladder: Ladder, item: WorkItem, today: date) -> int:
     reached = max(item.escalation_level, ladder.level_on(today, item.due_on, item.remind_on))
     for level in range(item.escalation_level + 1, reached + 1):
+        if level == REMINDED and reached > REMINDED:
+            continue  # "due soon" is no news once the item is overdue (a worker that was down meanwhile)
         _LEVELS[level](writes, org, item, today)
     writes.update(WorkItem, item.id, escalation_level=reached,
                   escalate_on=ladder.next_on(reached, item.due_on, item.remind_on))
