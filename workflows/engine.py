@@ -84,8 +84,9 @@ class CaseEngine:
         return workflow
 
     def complete(self, workflow: BpmnWorkflow, task_id: str, data: Mapping[str, Any],
-                 settings: Mapping[str, Any] | None = None, now: datetime | None = None) -> None:
-        """Complete the ready user task ``task_id`` with ``data`` and run the engine on."""
+                 settings: Mapping[str, Any] | None = None, now: datetime | None = None) -> list[str]:
+        """Complete the ready user task ``task_id`` with ``data`` and run the engine on; the ids of the
+        timer events that fired on the way (a date already past when the step reached them)."""
         task = self._ready_user_task(workflow, task_id)
         task.data.update(data)
         with _case_context(settings, now):
@@ -93,7 +94,14 @@ class CaseEngine:
                 task.run()
             except Exception as err:
                 raise _engine_error(err) from err
-            self._run(workflow)
+            return self._run(workflow)
+
+    @staticmethod
+    def fired_timer_events(workflow: BpmnWorkflow) -> list[str]:
+        """The ids of the timer events the workflow has fired so far, in order (after ``start``: those a
+        date already past fired at once)."""
+        fired = [t for t in workflow.get_tasks(state=TaskState.COMPLETED) if _is_timer_event(t)]
+        return [t.task_spec.bpmn_id for t in sorted(fired, key=lambda t: t.last_state_change)]
 
     def fire_timers(self, workflow: BpmnWorkflow, now: datetime,
                     settings: Mapping[str, Any] | None = None) -> list[str]:
@@ -192,14 +200,18 @@ class CaseEngine:
             raise TaskNotReady(task_id)
         return task
 
-    def _run(self, workflow: BpmnWorkflow) -> None:
+    def _run(self, workflow: BpmnWorkflow) -> list[str]:
         """do_engine_steps within the budget: BudgetExceeded stops the call before the step that
-        would go over it; the caller then keeps the case's previous state (it never saves this one)."""
+        would go over it; the caller then keeps the case's previous state (it never saves this one).
+        The ids of the timer events that fired during the run."""
         budget, steps, deadline = self.budget, 0, time.monotonic() + self.budget.max_seconds
+        fired: list[str] = []
 
         def before_step(task) -> None:
             nonlocal steps
             steps += 1
+            if _is_timer_event(task):
+                fired.append(task.task_spec.bpmn_id)
             if steps > budget.max_steps:
                 raise BudgetExceeded(f"more than {budget.max_steps} engine steps",
                                      N_("一次运行超过 %(limit)s 步（流程中可能有不经过人工环节的循环）"),
@@ -218,6 +230,11 @@ class CaseEngine:
         if depth > budget.max_depth:
             raise BudgetExceeded(f"task tree {depth} deep", N_("流程任务树深度达到 %(depth)s，超过上限 %(limit)s"),
                                  depth=depth, limit=budget.max_depth)
+        return fired
+
+
+def _is_timer_event(task) -> bool:
+    return isinstance(getattr(task.task_spec, "event_definition", None), TimerEventDefinition)
 
 
 @contextmanager

@@ -75,6 +75,7 @@ def start_case(definition_row: ProcessDefinition, unit: OrgUnit, data: dict[str,
     writes = CaseWrites(case)
     with db.session.no_autoflush:
         record(writes, "start", actor, step_code=start.step_code, summary=start.label, data=data)
+        _record_timers(writes, definition, rt.engine.fired_timer_events(workflow))
         _save_submission(writes, None, start.step_code, start.form_key, data, actor)
         _apply_member_changes(writes, procedure, start.form_key, data, variables, variables)
         _after_engine_step(writes, definition, workflow, [], org, actor)
@@ -128,8 +129,8 @@ def _complete(writes: CaseWrites, config: OrgConfig, item: WorkItem, other_open_
 
     derived = procedure.derive(item.form_key, data, ctx)
     try:
-        rt.engine.complete(workflow, item.task_id, {**derived, **_routing_facts(org.chain)}, org.settings,
-                           clock.now())
+        fired = rt.engine.complete(workflow, item.task_id, {**derived, **_routing_facts(org.chain)}, org.settings,
+                                   clock.now())
     except TaskNotReady as err:
         raise AlreadyHandled() from err
     except EngineError as err:
@@ -139,6 +140,7 @@ def _complete(writes: CaseWrites, config: OrgConfig, item: WorkItem, other_open_
     writes.update(WorkItem, item.id, status="completed", completed_at=clock.now(), completed_by_id=actor.id,
                   assignee_id=actor.id)
     record(writes, "complete", actor, step_code=item.step_code, summary=item.title, data=data)
+    _record_timers(writes, definition, fired)
     _save_submission(writes, item, item.step_code, item.form_key, data, actor)
     _apply_member_changes(writes, procedure, item.form_key, data, derived, {**case_variables, **derived})
     _after_engine_step(writes, definition, workflow, other_open_items, org, actor)
@@ -179,9 +181,7 @@ def fire_due_timers(case_id: int, now: datetime) -> list[str]:
             _stop_case(writes, "state" if isinstance(err, StateUnreadable) else "engine", None, None, err, None)
             writes.write()
             return []
-        for bpmn_id in fired:
-            event = definition.steps.get(bpmn_id)
-            record(writes, "timer", None, step_code=bpmn_id, summary=event.label if event else bpmn_id)
+        _record_timers(writes, definition, fired)
         _after_engine_step(writes, definition, workflow, locked.open_items, org, None)
         writes.write()
     return fired
@@ -303,6 +303,13 @@ def _put_in_error(writes: CaseWrites, task: ReadyTask, err: NoResponsibleUnit, a
                          "unit": err.unit_name}
     case.error_message = ROUTING_ERROR % case.error_detail
     record(writes, "error", actor, step_code=task.step_code, summary=case.error_message)
+
+
+def _record_timers(writes: CaseWrites, definition: Definition, fired: list[str]) -> None:
+    """时限到期: each timer event that fired, an event of the case's record under its label."""
+    for bpmn_id in fired:
+        event = definition.steps.get(bpmn_id)
+        record(writes, "timer", None, step_code=bpmn_id, summary=event.label if event else bpmn_id)
 
 
 def _save_submission(writes: CaseWrites, item, step_code, form_key, data, actor) -> None:
