@@ -54,6 +54,15 @@ def test_the_same_key_again_is_skipped_and_only_new_recipients_count(app, demo):
     assert len(rows(app)) == 3
 
 
+def test_people_added_in_the_same_transaction_are_notified_each(app, demo):
+    with app.app_context():
+        newcomers = [User(username=f"new{n}", display_name=f"新人{n}", password_hash="x") for n in range(2)]
+        db.session.add_all(newcomers)
+        assert notify(newcomers, key="welcome", kind="test", message=MESSAGE, params={"unit": "x", "date": "y"}) == 2
+        db.session.commit()
+    assert rows(app) == [("new0", "welcome"), ("new1", "welcome")]
+
+
 def test_notify_never_commits_the_callers_transaction(app, demo):
     with app.app_context():
         assert notify([demo.user("branch1_secretary")], key="k", kind="test", message=MESSAGE) == 1

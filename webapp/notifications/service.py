@@ -39,17 +39,17 @@ def notify(recipients: Iterable[User], *, key: str, kind: str, message: str, par
     :returns: how many notifications are new.
     """
     _check(key, kind, message, link)
-    users = {user.id: user for user in recipients if user.is_enabled}
-    if not users:
+    recipients = list(recipients)
+    if any(user.id is None for user in recipients):
+        db.session.flush()  # people added in this transaction: their ids (and defaults) first
+    enabled = [user for user in recipients if user.is_enabled]
+    if not enabled:
         return 0
-    if None in users:
-        db.session.flush()  # recipients added in this transaction: their ids first
-        users = {user.id: user for user in users.values()}
     now = clock.now()
     values = {k: v.isoformat() if isinstance(v, date) else v for k, v in (params or {}).items()}
     # Ordered by user, so that two workers take the unique index's locks in the same order.
     rows = [{"user_id": user_id, "key": key, "kind": kind, "message": message, "params": values, "link": link,
-             "case_id": case_id, "created_at": now} for user_id in sorted(users)]
+             "case_id": case_id, "created_at": now} for user_id in sorted({user.id for user in enabled})]
     insert = _INSERTS[db.session.get_bind().dialect.name]
     statement = (insert(_table).values(rows).on_conflict_do_nothing(index_elements=["user_id", "key"])
                  .returning(_table.c.id))
