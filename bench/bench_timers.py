@@ -5,13 +5,14 @@ in bulk), then measures, in the same run,
 - one tick (timer_worker.tick) over ``--cases`` running cases of which ``--due`` are due: its time and
   its time per fired timer,
 - the baseline: one tick over ``--baseline-cases`` cases with the same due cases (10x fewer cases
-  that are not due by default): the ratio of the two must be about 1, because a tick touches only
+  that are not due, by default): the ratio of the two must be about 1, because a tick touches only
   the due cases,
 - the due-case query alone (timer_worker.due_timer_case_ids) at both sizes, and its query plan,
 - the raw engine: CaseEngine.fire_timers on one deserialized workflow (no database), and the ratio
   of the tick's time per fired timer to it.
-Each figure is the median of ``--rounds`` ticks; every tick fires a fresh reminder round of each due
-case (their cycle has a round due per tick).
+Each figure is the median of ``--rounds`` ticks per size. The sizes take turns (the not-due cases
+that make the difference are cloned and deleted again between them), so that both see the same load
+of the machine; every tick fires a fresh reminder round of each due case.
 
     .venv/bin/python -m bench.bench_timers [--cases 10000] [--due 100] [--baseline-cases 1000] [--rounds 5]
         [--database-url postgresql+psycopg://postgres@127.0.0.1:5432/pf_bench]
@@ -180,28 +181,31 @@ def run(database_url: str, args) -> None:
     extra = args.cases - args.baseline_cases
     # Baseline and measured size in turns (A B, B A, A B ...), so that both see the same load of the machine.
     measured = {False: [], True: []}
-    plans, grown, number = {}, False, 1
+    plans, grown, number, resized = {}, False, 1, []
     for round_ in range(args.rounds):
         for big in (False, True) if round_ % 2 == 0 else (True, False):
             if big != grown:
+                began = time.perf_counter()
                 resize(app, cases, extra, grow=big)
+                resized.append(time.perf_counter() - began)
                 grown = big
             plans.setdefault(big, due_query_plan(app, cases.instant(number)))
             measured[big].append(timed_tick(app, cases, number))
             number += 1
     raw = raw_fire_times(app, cases.due_ids[0], template_state, cases.instant(0), max(100, args.due))
-    report(app, args, cases, measured, plans, raw, built_in)
+    report(app, args, cases, measured, plans, raw, (built_in, resized[0]))
     with app.app_context():
         db.engine.dispose()
 
 
-def report(app, args, cases: TimerCases, measured: dict, plans: dict, raw: tuple, built_in: float) -> None:
+def report(app, args, cases: TimerCases, measured: dict, plans: dict, raw: tuple, set_up: tuple) -> None:
     due = len(cases.due_ids)
     tick_ms = {big: ms([t for t, _ in values]) for big, values in measured.items()}
     query_ms = {big: ms([q for _, q in values]) for big, values in measured.items()}
     raw_ms, engine_ms = ms(raw[0]), ms(raw[1])
     print(f"timer tick on {db_label(app)}: {due} due cases, {args.rounds} ticks per size, each firing {due} "
-          f"timers ({args.baseline_cases} cases built in {built_in:.1f} s)")
+          f"timers (set-up: {args.baseline_cases} cases in {set_up[0]:.1f} s, "
+          f"{args.cases - args.baseline_cases} more in {set_up[1]:.1f} s)")
     for big, size in ((False, args.baseline_cases), (True, args.cases)):
         print(f"  plan of the due-case query over {size} cases:")
         for line in plans[big]:
