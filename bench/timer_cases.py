@@ -8,12 +8,14 @@ chain recomputed for the clone. So every clone is real engine state that `flask 
 `audit verify` accept, and a tick fires it as it would fire a case started by a person. The clones
 share their template's subject (the applicant's member record): a reminder never touches it.
 
-Due and not-due cases differ only in when they started. The reminder comes round every
-``archive.within_days`` days (7 by default). A bench run ticks a week apart (``TimerCases.instant``):
-the due cases started a week and an hour before the first tick, so one round of theirs is due at
-each tick (the engine would catch up every round missed since the last tick at once: one round per
-tick keeps each tick's work the same); the others started at the last tick's instant, so their first
-round comes a week after it.
+Due and not-due cases differ only in when they started. The bench's reminder comes round every hour
+(a literal cycle: the shortest the publish check allows), and a bench run ticks an hour apart
+(``TimerCases.instant``). The due cases started an hour and five minutes before the first tick, so one
+round of theirs is due at each tick (the engine would catch up every round missed since the last tick
+at once: one round per tick keeps each tick's work the same); the others started at the last tick's
+instant, so their first round comes an hour after it. A whole run (at most 100 ticks) lasts a few days
+of the cases' time: no timer of the shipped definition (the first talk is overdue after a month) falls
+within it.
 """
 
 from __future__ import annotations
@@ -35,16 +37,16 @@ from webapp.extensions import db
 from webapp.models import AuditEvent, Case, OrgUnit, Submission, User, WorkItem
 
 RECRUITMENT_XML = (Path(__file__).parents[1] / "bpmn" / "recruitment.bpmn").read_text(encoding="utf-8")
-# The longest reminder cycle the publish check allows (timer_checks.MAX_CYCLE_REPEATS): enough rounds
-# for every tick of a bench run. A non-interrupting boundary timer: the talk stays open, each round is
-# one recorded event.
+# The most rounds and the shortest interval the publish check allows for a cycle (timer_checks
+# MAX_CYCLE_REPEATS, MIN_CYCLE_INTERVAL): a round for every tick of a bench run. A non-interrupting
+# boundary timer: the talk stays open, each round is one recorded event.
 REMINDER_ROUNDS = 100
-REMINDER_DAYS = 7  # the default of archive.within_days, which the cycle reads
+REMINDER_INTERVAL = timedelta(hours=1)
 REMINDERS = (
     '<bpmn:boundaryEvent id="bench_talk_reminder" name="谈话提醒" attachedToRef="R02_initial_talk" '
     'cancelActivity="false"><bpmn:outgoing>f_bench_talk_reminder</bpmn:outgoing>'
     '<bpmn:timerEventDefinition id="bench_talk_reminder_timer"><bpmn:timeCycle>'
-    f'repeat({REMINDER_ROUNDS}, days(setting("archive.within_days")))</bpmn:timeCycle>'
+    f'"R{REMINDER_ROUNDS}/PT1H"</bpmn:timeCycle>'
     '</bpmn:timerEventDefinition></bpmn:boundaryEvent>'
     '<bpmn:endEvent id="bench_talk_reminded" name="已提醒谈话"><bpmn:incoming>f_bench_talk_reminder'
     '</bpmn:incoming></bpmn:endEvent><bpmn:sequenceFlow id="f_bench_talk_reminder" '
@@ -138,7 +140,7 @@ def _copy_record(template_id: int, clone_ids: list[int]) -> None:
 
 @dataclass(frozen=True)
 class TimerCases:
-    """Running cases built for ``ticks`` ticks a week apart from ``first_tick``: the due ones (one round
+    """Running cases built for ``ticks`` ticks an hour apart from ``first_tick``: the due ones (one round
     due at each tick) and how many are not due at any of them."""
 
     first_tick: datetime
@@ -151,17 +153,17 @@ class TimerCases:
         """When tick number ``tick`` (0, 1, ...) of the run ticks."""
         if not 0 <= tick < self.ticks:
             raise ValueError(f"the cases were built for {self.ticks} ticks")
-        return self.first_tick + timedelta(days=REMINDER_DAYS * tick)
+        return self.first_tick + REMINDER_INTERVAL * tick
 
 
 def build_cases(unit: OrgUnit, actor: User, first_tick: datetime, due: int, not_due: int, ticks: int) -> TimerCases:
-    """``due`` cases with a reminder round due at each of ``ticks`` ticks a week apart from ``first_tick``
+    """``due`` cases with a reminder round due at each of ``ticks`` ticks an hour apart from ``first_tick``
     and ``not_due`` cases due at none of them; two of each kind started for real, the rest cloned. Flushed."""
     if ticks > REMINDER_ROUNDS:
         raise ValueError(f"at most {REMINDER_ROUNDS} ticks")
-    cycle = timedelta(days=REMINDER_DAYS)
-    # The rounds fall an hour before each tick; the not-due cases' first round a week after the last tick.
-    due_templates = [start_case(unit, actor, first_tick - cycle - timedelta(hours=1), serial)
+    cycle = REMINDER_INTERVAL
+    # The rounds fall five minutes before each tick; the not-due cases' first round a cycle after the last tick.
+    due_templates = [start_case(unit, actor, first_tick - cycle - timedelta(minutes=5), serial)
                      for serial in range(min(due, 2))]
     not_due_start = first_tick + (ticks - 1) * cycle
     not_due_templates = [start_case(unit, actor, not_due_start, 10 + serial) for serial in range(min(not_due, 2))]
