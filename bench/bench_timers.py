@@ -12,7 +12,7 @@ in bulk), then measures, in the same run,
   of the tick's time per fired timer to it.
 Each figure is the median of ``--rounds`` ticks per size. The sizes take turns (the not-due cases
 that make the difference are cloned and deleted again between them), so that both see the same load
-of the machine; every tick fires a fresh reminder round of each due case.
+of the machine; after each tick the due cases are put back as they were, due again.
 
     .venv/bin/python -m bench.bench_timers [--cases 10000] [--due 100] [--baseline-cases 1000] [--rounds 5]
         [--database-url postgresql+psycopg://postgres@127.0.0.1:5432/pf_bench]
@@ -41,7 +41,7 @@ from webapp.models import Case, User
 from webapp.orgcache import current_config
 from webapp.runtime import runtime
 
-from .timer_cases import TimerCases, add_not_due, build_cases, publish_reminders, remove_clones
+from .timer_cases import TimerCases, add_not_due, build_cases, publish_reminders, remove_clones, restore_due, save_due
 
 EXTRA = "extra"  # the tag of the not-due cases that make the measured size out of the baseline
 
@@ -61,12 +61,12 @@ def build_app(database_url: str):
     return app
 
 
-def build(app, cases: int, due: int, ticks: int) -> TimerCases:
+def build(app, cases: int, due: int) -> TimerCases:
     """``due`` due cases and ``cases - due`` not due, committed."""
     with app.app_context():
         unit = demo_units()["branch1"]
         actor = db.session.scalars(db.select(User).filter_by(username="branch1_secretary")).one()
-        built = build_cases(unit, actor, clock.now(), due, cases - due, ticks)
+        built = build_cases(unit, actor, clock.now(), due, cases - due)
         db.session.commit()
     settle(app)
     return built
@@ -97,19 +97,21 @@ def settle(app) -> None:
                 connection.exec_driver_sql("CHECKPOINT")
 
 
-def timed_tick(app, cases: TimerCases, number: int) -> tuple[float, float]:
-    """Seconds of tick ``number`` of the run, and of the due-case query alone just before it."""
-    now = cases.instant(number)
+def timed_tick(app, cases: TimerCases, saved: list[dict]) -> tuple[float, float]:
+    """Seconds of one tick, and of the due-case query alone just before it; then the due cases are
+    put back as ``saved``, due again for the next tick."""
     with app.app_context():
         began = time.perf_counter()
-        due = timer_worker.due_timer_case_ids(now)
+        due = timer_worker.due_timer_case_ids(cases.now)
         query = time.perf_counter() - began
         db.session.rollback()
         assert sorted(due) == sorted(cases.due_ids), (len(due), len(cases.due_ids))
         began = time.perf_counter()
-        result = timer_worker.tick(now)
+        result = timer_worker.tick(cases.now)
         took = time.perf_counter() - began
-    assert result.fired == result.moved == len(cases.due_ids), result
+        assert result.fired == result.moved == len(cases.due_ids), result
+        restore_due(saved)
+        db.session.commit()
     return took, query
 
 
@@ -174,15 +176,15 @@ def ms(values: list[float]) -> float:
 def run(database_url: str, args) -> None:
     app = build_app(database_url)
     began = time.perf_counter()
-    cases = build(app, args.baseline_cases, args.due, 1 + 2 * args.rounds)
+    cases = build(app, args.baseline_cases, args.due)
     built_in = time.perf_counter() - began
     with app.app_context():
-        template_state = db.session.get(Case, cases.due_ids[0]).state
-    timed_tick(app, cases, 0)  # warm-up: caches, first imports, the definition loaded
+        saved = save_due(cases)
+    timed_tick(app, cases, saved)  # warm-up: caches, first imports, the definition loaded
     extra = args.cases - args.baseline_cases
     # Baseline and measured size in turns (A B, B A, A B ...), so that both see the same load of the machine.
     measured = {False: [], True: []}
-    plans, grown, number, resized = {}, False, 1, []
+    plans, grown, resized = {}, False, []
     for round_ in range(args.rounds):
         for big in (False, True) if round_ % 2 == 0 else (True, False):
             if big != grown:
@@ -190,10 +192,9 @@ def run(database_url: str, args) -> None:
                 resize(app, cases, extra, grow=big)
                 resized.append(time.perf_counter() - began)
                 grown = big
-            plans.setdefault(big, due_query_plan(app, cases.instant(number)))
-            measured[big].append(timed_tick(app, cases, number))
-            number += 1
-    raw = raw_fire_times(app, cases.due_ids[0], template_state, cases.instant(0), max(100, args.due))
+            plans.setdefault(big, due_query_plan(app, cases.now))
+            measured[big].append(timed_tick(app, cases, saved))
+    raw = raw_fire_times(app, saved[0]["id"], saved[0]["state"], cases.now, max(100, args.due))
     report(app, args, cases, measured, plans, raw, (built_in, resized[0]))
     with app.app_context():
         db.engine.dispose()

@@ -8,14 +8,13 @@ chain recomputed for the clone. So every clone is real engine state that `flask 
 `audit verify` accept, and a tick fires it as it would fire a case started by a person. The clones
 share their template's subject (the applicant's member record): a reminder never touches it.
 
-Due and not-due cases differ only in when they started. The bench's reminder comes round every hour
-(a literal cycle: the shortest the publish check allows), and a bench run ticks an hour apart
-(``TimerCases.instant``). The due cases started an hour and five minutes before the first tick, so one
-round of theirs is due at each tick (the engine would catch up every round missed since the last tick
-at once: one round per tick keeps each tick's work the same); the others started at the last tick's
-instant, so their first round comes an hour after it. A whole run (at most 100 ticks) lasts a few days
-of the cases' time: no timer of the shipped definition (the first talk is overdue after a month) falls
-within it.
+Due and not-due cases differ only in when they started: the reminder comes round every
+``archive.within_days`` days (7 by default), so a case started a week and five minutes before the
+tick's instant has a round due, and one started at that instant has its first round a week after
+it. Neither reaches a timer of the shipped definition (the first talk is overdue after a month).
+``restore_due`` puts the due cases back as they were before a tick (engine state, record), so
+that every tick of a bench run fires the same rounds of the same cases: their state does not grow
+from one tick to the next (each round a non-interrupting timer fires stays in the case's task tree).
 """
 
 from __future__ import annotations
@@ -37,16 +36,14 @@ from webapp.extensions import db
 from webapp.models import AuditEvent, Case, OrgUnit, Submission, User, WorkItem
 
 RECRUITMENT_XML = (Path(__file__).parents[1] / "bpmn" / "recruitment.bpmn").read_text(encoding="utf-8")
-# The most rounds and the shortest interval the publish check allows for a cycle (timer_checks
-# MAX_CYCLE_REPEATS, MIN_CYCLE_INTERVAL): a round for every tick of a bench run. A non-interrupting
-# boundary timer: the talk stays open, each round is one recorded event.
-REMINDER_ROUNDS = 100
-REMINDER_INTERVAL = timedelta(hours=1)
+# As the reminder of tests/webapp/test_timer_worker.py: a non-interrupting boundary timer, the talk stays
+# open, each round is one recorded event.
+REMINDER_INTERVAL = timedelta(days=7)  # the default of archive.within_days, which the cycle reads
 REMINDERS = (
     '<bpmn:boundaryEvent id="bench_talk_reminder" name="谈话提醒" attachedToRef="R02_initial_talk" '
     'cancelActivity="false"><bpmn:outgoing>f_bench_talk_reminder</bpmn:outgoing>'
     '<bpmn:timerEventDefinition id="bench_talk_reminder_timer"><bpmn:timeCycle>'
-    f'"R{REMINDER_ROUNDS}/PT1H"</bpmn:timeCycle>'
+    'repeat(3, days(setting("archive.within_days")))</bpmn:timeCycle>'
     '</bpmn:timerEventDefinition></bpmn:boundaryEvent>'
     '<bpmn:endEvent id="bench_talk_reminded" name="已提醒谈话"><bpmn:incoming>f_bench_talk_reminder'
     '</bpmn:incoming></bpmn:endEvent><bpmn:sequenceFlow id="f_bench_talk_reminder" '
@@ -140,44 +137,46 @@ def _copy_record(template_id: int, clone_ids: list[int]) -> None:
 
 @dataclass(frozen=True)
 class TimerCases:
-    """Running cases built for ``ticks`` ticks an hour apart from ``first_tick``: the due ones (one round
-    due at each tick) and how many are not due at any of them."""
+    """Running cases built for a tick at ``now``: the due ones and how many are not due."""
 
-    first_tick: datetime
-    ticks: int
+    now: datetime
     due_ids: list[int]
     not_due_templates: list[int]
     not_due: int
 
-    def instant(self, tick: int) -> datetime:
-        """When tick number ``tick`` (0, 1, ...) of the run ticks."""
-        if not 0 <= tick < self.ticks:
-            raise ValueError(f"the cases were built for {self.ticks} ticks")
-        return self.first_tick + REMINDER_INTERVAL * tick
 
-
-def build_cases(unit: OrgUnit, actor: User, first_tick: datetime, due: int, not_due: int, ticks: int) -> TimerCases:
-    """``due`` cases with a reminder round due at each of ``ticks`` ticks an hour apart from ``first_tick``
-    and ``not_due`` cases due at none of them; two of each kind started for real, the rest cloned. Flushed."""
-    if ticks > REMINDER_ROUNDS:
-        raise ValueError(f"at most {REMINDER_ROUNDS} ticks")
-    cycle = REMINDER_INTERVAL
-    # The rounds fall five minutes before each tick; the not-due cases' first round a cycle after the last tick.
-    due_templates = [start_case(unit, actor, first_tick - cycle - timedelta(minutes=5), serial)
-                     for serial in range(min(due, 2))]
-    not_due_start = first_tick + (ticks - 1) * cycle
-    not_due_templates = [start_case(unit, actor, not_due_start, 10 + serial) for serial in range(min(not_due, 2))]
+def build_cases(unit: OrgUnit, actor: User, now: datetime, due: int, not_due: int) -> TimerCases:
+    """``due`` cases with a reminder round due at ``now`` and ``not_due`` cases with none due until a week
+    after it; two of each kind started for real, the rest cloned. Flushed."""
+    due_start = now - REMINDER_INTERVAL - timedelta(minutes=5)
+    due_templates = [start_case(unit, actor, due_start, serial) for serial in range(min(due, 2))]
+    not_due_templates = [start_case(unit, actor, now, 10 + serial) for serial in range(min(not_due, 2))]
     due_ids = due_templates + _clones(due_templates, due - len(due_templates), "due")
-    cases = TimerCases(first_tick, ticks, due_ids, not_due_templates, len(not_due_templates))
+    cases = TimerCases(now, due_ids, not_due_templates, len(not_due_templates))
     return add_not_due(cases, not_due - len(not_due_templates), "wait")
 
 
-def add_not_due(cases: TimerCases, count: int, tag: str = "wait") -> TimerCases:
+def add_not_due(cases: TimerCases, count: int, tag: str) -> TimerCases:
     """``cases`` with ``count`` more not-due cases (clones of its not-due templates, their business keys
-    marked with ``tag``, which ``remove_clones`` takes away again). Flushed."""
+    marked with ``tag``, a tag not in use, which ``remove_clones`` takes away again). Flushed."""
     added = _clones(cases.not_due_templates, count, tag)
-    return TimerCases(cases.first_tick, cases.ticks, cases.due_ids, cases.not_due_templates,
-                      cases.not_due + len(added))
+    return TimerCases(cases.now, cases.due_ids, cases.not_due_templates, cases.not_due + len(added))
+
+
+def save_due(cases: TimerCases) -> list[dict]:
+    """The due cases' rows as they are now, for ``restore_due``."""
+    return [dict(row._mapping) for row in db.session.execute(select(_cases).where(_cases.c.id.in_(cases.due_ids)))]
+
+
+def restore_due(saved: list[dict]) -> None:
+    """The cases of ``saved`` as they were (their version counts on): the engine state, next timer and
+    record head, the events recorded since deleted. A reminder changes nothing else. Flushed."""
+    columns = [c.name for c in _cases.c if c.name not in ("id", "version")]
+    restore = _cases.update().where(_cases.c.id == bindparam("b_id"))  # the columns set: the parameters'
+    db.session.execute(restore, [{**{name: row[name] for name in columns}, "b_id": row["id"]} for row in saved])
+    events = AuditEvent.__table__
+    db.session.execute(delete(events).where(events.c.case_id == bindparam("b_id"), events.c.seq > bindparam("b_seq")),
+                       [{"b_id": row["id"], "b_seq": row["audit_seq"]} for row in saved])
 
 
 def remove_clones(tag: str) -> int:
