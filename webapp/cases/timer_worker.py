@@ -81,7 +81,7 @@ def escalate_overdue_work(today: date) -> int:
 
 
 def due_timer_case_ids(now: datetime, limit: int = 500) -> list[int]:
-    """Running cases with a timer due at ``now``, the longest overdue first (index on next_timer_at)."""
+    """Running cases with a timer due at ``now``, the longest overdue first (the index on status and next_timer_at)."""
     return list(db.session.scalars(
         db.select(Case.id).where(Case.status == "running", Case.next_timer_at <= now)
         .order_by(Case.next_timer_at, Case.id).limit(limit)
