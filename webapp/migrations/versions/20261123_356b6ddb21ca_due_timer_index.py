@@ -8,7 +8,7 @@ next_timer_at) both databases read only the due cases, already in order; it repl
 next_timer_at alone, which nothing else reads.
 
 Revision ID: 356b6ddb21ca
-Revises: 7227305ce7d6
+Revises: 019402670b02
 Create Date: 2026-11-23 00:15:15.718544
 
 """
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '356b6ddb21ca'
-down_revision = '7227305ce7d6'
+down_revision = '019402670b02'
 branch_labels = None
 depends_on = None
 
