@@ -106,7 +106,8 @@ class CaseEngine:
     def fire_timers(self, workflow: BpmnWorkflow, now: datetime,
                     settings: Mapping[str, Any] | None = None) -> list[str]:
         """Fire the case's timers that are due at ``now`` and run the engine on; the ids of the timer
-        events that fired (a cycle counts each time it comes round), empty when none was due."""
+        events that fired, a cycle's once for each round that came (several, when the worker was down
+        for more than one), empty when none was due."""
         before = self._pending_timers(workflow)
         with _case_context(settings, now):
             try:
@@ -115,7 +116,10 @@ class CaseEngine:
                 raise _engine_error(err) from err
             self._run(workflow)
         after = self._pending_timers(workflow)
-        return [bpmn_id for task_id, (bpmn_id, value) in before.items() if after.get(task_id, (None, None))[1] != value]
+        fired = []
+        for task_id, (bpmn_id, value) in before.items():
+            fired.extend([bpmn_id] * _rounds(value, after.get(task_id, (None, None))[1]))
+        return fired
 
     @staticmethod
     def _pending_timers(workflow: BpmnWorkflow) -> dict[Any, tuple[str, Any]]:
@@ -124,7 +128,7 @@ class CaseEngine:
         for task in workflow.get_tasks(state=TaskState.WAITING):
             if isinstance(getattr(task.task_spec, "event_definition", None), TimerEventDefinition):
                 value = task._get_internal_data("event_value")
-                pending[task.id] = (task.task_spec.bpmn_id, str(value))
+                pending[task.id] = (task.task_spec.bpmn_id, dict(value) if isinstance(value, dict) else value)
         return pending
 
     def snapshot(self, definition: Definition, workflow: BpmnWorkflow) -> CaseSnapshot:
@@ -231,6 +235,19 @@ class CaseEngine:
             raise BudgetExceeded(f"task tree {depth} deep", N_("流程任务树深度达到 %(depth)s，超过上限 %(limit)s"),
                                  depth=depth, limit=budget.max_depth)
         return fired
+
+
+def _rounds(before: Any, after: Any) -> int:
+    """How many times a waiting timer fired between two readings of its pending value: a date or a
+    duration once when its value changed or it stopped waiting; a cycle once for each round that came."""
+    if before == after:
+        return 0
+    if not isinstance(before, dict):
+        return 1
+    if isinstance(after, dict) and after.get("duration"):
+        elapsed = datetime.fromisoformat(after["next"]) - datetime.fromisoformat(before["next"])
+        return max(round(elapsed.total_seconds() / after["duration"]), 1)
+    return max(before.get("cycles") or 0, 1)  # the last rounds: the cycle is done and no longer waits
 
 
 def _is_timer_event(task) -> bool:

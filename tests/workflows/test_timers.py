@@ -72,3 +72,16 @@ def test_a_cycle_comes_round_its_count_of_times_while_the_task_waits():
     rounds = [ENGINE.fire_timers(workflow, NEW_YEAR + timedelta(days=d)) for d in (30, 95, 100, 190, 300)]
     assert rounds == [[], ["remind"], [], ["remind"], []]
     assert [t.step_code for t in ENGINE.ready_tasks(definition, workflow)] == ["approve"]  # still waiting
+
+
+def test_rounds_of_a_cycle_missed_while_no_worker_ran_are_each_counted():
+    xml = LEAVE_XML.replace('<bpmn:endEvent id="done"', REMINDERS + '<bpmn:endEvent id="done"')
+    definition = load_definition(xml)
+    workflow = ENGINE.start(definition, {}, None, NEW_YEAR)
+    (ask,) = ENGINE.ready_tasks(definition, workflow)
+    ENGINE.complete(workflow, ask.task_id, {"days": [1]}, None, NEW_YEAR)
+
+    fired = ENGINE.fire_timers(workflow, NEW_YEAR + timedelta(days=300))  # both rounds are past
+    fired += ENGINE.fire_timers(workflow, NEW_YEAR + timedelta(days=300))  # whatever one call left
+    assert fired == ["remind", "remind"]
+    assert ENGINE.next_timer_at(workflow) is None
