@@ -6,6 +6,7 @@ import threading
 from datetime import datetime, time, timedelta
 
 import pytest
+from flask_babel import force_locale
 from recruitment_driver import FakeClock, Scenario, drive, member, open_items, variables
 from test_concurrency import start_recruitment, talk_data
 
@@ -13,6 +14,7 @@ from webapp import audit, clock
 from webapp.cases import timer_worker
 from webapp.extensions import db
 from webapp.models import AuditEvent, Notification, SupervisionItem, User, WorkItem
+from webapp.notifications.service import render
 from workflows.calendar import add_days, add_months, parse_date
 
 # 内科第一党支部's 书记、副书记、组织委员: the acting positions of its steps (lanes.json branch_secretary).
@@ -193,3 +195,15 @@ def test_two_workers_escalating_at_once_put_each_late_item_before_the_unit_above
     assert told(app, "supervision") == ["internal_gb_secretary"] * 3
     assert told(app, "overdue") == sorted(BRANCH1_OFFICERS * 3)
     assert told(app, "due_soon") == []  # the worker came after the due date: "due soon" would be no news
+
+
+def test_an_overdue_notice_reads_in_the_readers_language_with_the_step_translated(app, demo):
+    start_recruitment(app, demo)
+    tick(app, add_days(add_months(clock.today() - timedelta(days=3), 1), 1))
+    with app.test_request_context():
+        notice = db.session.scalars(db.select(Notification).filter_by(kind="overdue")).first()
+        chinese = render(notice)
+        with force_locale("en"):
+            english = render(notice)
+    assert chinese.startswith("「党组织派人谈话」已逾期，应于 ")
+    assert english.startswith("“Talk with the applicant” is overdue; it was due by ")

@@ -102,10 +102,18 @@ def mark_all_read(user_id: int) -> int:
     return result.rowcount
 
 
+# Parameters that hold a label of a process definition (a step, a timer event): shown translated,
+# as the pages show them (templating.definition_label); names of people, units and cases are not.
+LABEL_PARAMS = ("step", "event")
+
+
 def render(notification: Notification, translate=gettext) -> str:
     """The message in the reader's language, its placeholders filled (dates as the reader writes them)."""
     params: dict[str, Any] = {k: long_date(v) if isinstance(v, str) and ISO_DATE.match(v) else v
                               for k, v in (notification.params or {}).items()}
+    for key in LABEL_PARAMS:
+        if isinstance(params.get(key), str) and params[key]:
+            params[key] = translate(params[key])
     try:
         return translate(notification.message) % params
     except (KeyError, TypeError, ValueError):  # a catalogue entry that lost a placeholder: the Chinese still reads
