@@ -10,7 +10,7 @@ from flask import Flask
 from .config import DefaultConfig
 from .extensions import csrf, db, login_manager, migrate
 
-BLUEPRINTS = ("auth", "home", "inbox", "cases", "members", "orgs", "admin", "api")
+BLUEPRINTS = ("auth", "home", "inbox", "cases", "members", "orgs", "dashboard", "admin", "api")
 
 
 def create_app(test_config: dict | None = None) -> Flask:
