@@ -71,50 +71,71 @@ class Layout:
 def tree_layout(roots: Sequence[int], children: Mapping[int, Sequence[int]], size: Size = Size()) -> Layout:
     """Boxes and connectors for the trees under ``roots`` (side by side); ``children`` in display order."""
     kids = {node: list(children.get(node, ())) for node in _all_nodes(roots, children)}
+    stack_width = size.stack_indent + size.node_width
+
+    def columns(node: int) -> list[tuple[str, list[int]]]:
+        """The node's children as columns: ("tree", [child]) each, and ("stack", leaves) for its leaves
+        when there are stack_min of them beside children that have children of their own."""
+        leaves = [c for c in kids[node] if not kids[c]]
+        if len(leaves) < size.stack_min:
+            return [("tree", [c]) for c in kids[node]]
+        return [("tree", [c]) for c in kids[node] if kids[c]] + [("stack", leaves)]
 
     def is_stacked(node: int) -> bool:
-        return len(kids[node]) >= size.stack_min and all(not kids[c] for c in kids[node])
+        """All children are leaves, and enough of them: a column right under the node."""
+        return columns(node) == [("stack", kids[node])] if kids[node] else False
 
     @cache
     def extent(node: int) -> float:
         """The width of the node's column: its box, or its children side by side, whichever is wider."""
-        if not kids[node]:
-            return size.node_width
         if is_stacked(node):
-            return size.stack_indent + size.node_width
-        span = sum(extent(c) for c in kids[node]) + size.h_gap * (len(kids[node]) - 1)
-        return max(size.node_width, span)
+            return stack_width
+        return max(size.node_width, _span(node))
+
+    def _span(node: int) -> float:
+        widths = [extent(group[0]) if kind == "tree" else stack_width for kind, group in columns(node)]
+        return sum(widths) + size.h_gap * (len(widths) - 1) if widths else 0
 
     boxes: dict[int, Box] = {}
     links: list[Link] = []
 
+    def stack(node: int, leaves: list[int], left: float, top: float, head) -> None:
+        """``leaves`` in a column from ``top``, hanging from a trunk at ``left`` + indent/2 that ``head(trunk)``
+        (the first points of each connector) joins to the parent."""
+        trunk = left + size.stack_indent / 2
+        for index, leaf in enumerate(leaves):
+            y = top + index * (size.node_height + size.stack_gap)
+            boxes[leaf] = Box(leaf, left + size.stack_indent, y, size.node_width, size.node_height)
+            middle = y + size.node_height / 2
+            links.append(Link(node, leaf, (*head(trunk), (trunk, middle), (left + size.stack_indent, middle))))
+
     def place(node: int, left: float, top: float) -> None:
+        row = top + size.node_height + size.v_gap
         if is_stacked(node):
             boxes[node] = Box(node, left, top, size.node_width, size.node_height)
-            trunk = left + size.stack_indent / 2
-            for index, child in enumerate(kids[node]):
-                y = top + size.node_height + size.stack_gap + index * (size.node_height + size.stack_gap)
-                boxes[child] = Box(child, left + size.stack_indent, y, size.node_width, size.node_height)
-                middle = y + size.node_height / 2
-                links.append(Link(node, child, ((trunk, top + size.node_height), (trunk, middle),
-                                                (left + size.stack_indent, middle))))
+            bottom = top + size.node_height
+            stack(node, kids[node], left, bottom + size.stack_gap, lambda trunk: ((trunk, bottom),))
             return
-        span = sum(extent(c) for c in kids[node]) + size.h_gap * (len(kids[node]) - 1) if kids[node] else 0
-        cursor = left + (extent(node) - span) / 2
-        for child in kids[node]:
-            place(child, cursor, top + size.node_height + size.v_gap)
-            cursor += extent(child) + size.h_gap
-        if kids[node]:
-            first, last = boxes[kids[node][0]], boxes[kids[node][-1]]
-            center = (first.center_x + last.center_x) / 2
-        else:
-            center = left + size.node_width / 2
+        cursor, anchors = left + (extent(node) - _span(node)) / 2, []
+        for kind, group in columns(node):
+            if kind == "tree":
+                place(group[0], cursor, row)
+                anchors.append(boxes[group[0]].center_x)
+                cursor += extent(group[0]) + size.h_gap
+            else:
+                anchors.append(cursor + size.stack_indent / 2)
+                cursor += stack_width + size.h_gap
+        center = (anchors[0] + anchors[-1]) / 2 if anchors else left + size.node_width / 2
         boxes[node] = Box(node, center - size.node_width / 2, top, size.node_width, size.node_height)
-        bus = top + size.node_height + size.v_gap / 2
-        for child in kids[node]:
-            below = boxes[child]
-            links.append(Link(node, child, ((center, top + size.node_height), (center, bus),
-                                            (below.center_x, bus), (below.center_x, below.y))))
+        bottom, bus = top + size.node_height, top + size.node_height + size.v_gap / 2
+        for (kind, group), anchor in zip(columns(node), anchors, strict=True):
+            if kind == "stack":
+                stack(node, group, anchor - size.stack_indent / 2, row,
+                      lambda trunk: ((center, bottom), (center, bus), (trunk, bus)))  # noqa: B023 (called at once)
+                continue
+            below = boxes[group[0]]
+            links.append(Link(node, group[0], ((center, bottom), (center, bus), (below.center_x, bus),
+                                               (below.center_x, below.y))))
 
     cursor = size.margin
     for root in roots:
