@@ -7,6 +7,7 @@ The demo's cases are seeded into the live server's database; screenshots go to s
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 from playwright.sync_api import Page, expect
 from test_pages_in_chromium import log_in, no_horizontal_overflow
@@ -14,6 +15,7 @@ from test_pages_in_chromium import log_in, no_horizontal_overflow
 from webapp import clock
 from webapp.demo_cases import seed_demo_cases
 from webapp.extensions import db
+from webapp.models import OrgUnit
 
 
 def seed_cases(app) -> None:
@@ -93,4 +95,47 @@ def test_the_organisation_chart_draws_each_unit_as_a_box_and_a_box_opens_its_uni
     branch.locator("rect.org-chart-box").click()
     expect(page).to_have_url(re.compile(rf"/orgs/{demo.unit_ids['branch1']}$"))
     expect(page.locator("h1")).to_contain_text("内科第一党支部")
+    assert browser_log.problems() == []
+
+
+def add_committees(app, demo) -> int:
+    """Three more committees under the county, each with two general branches of five branches: 52 units
+    in all, four levels below the county. The id of the last branch added."""
+    with app.app_context():
+        county = db.session.get(OrgUnit, demo.unit_ids["county"])
+        last = None
+        for c in range(3):
+            committee = OrgUnit(name=f"第{c + 1}街道党工委", kind="working_committee", parent=county,
+                                top_org_id=county.id, term_no=2, term_due_on=clock.today() + timedelta(days=400))
+            for g in range(2):
+                general = OrgUnit(name=f"第{c + 1}街道第{g + 1}社区党总支", kind="general_branch", parent=committee,
+                                  top_org_id=county.id)
+                for b in range(5):
+                    last = OrgUnit(name=f"第{c + 1}街道第{g + 1}社区第{b + 1}党支部", kind="branch", parent=general,
+                                   top_org_id=county.id, term_due_on=clock.today() + timedelta(days=30 * b))
+                    db.session.add(last)
+        db.session.commit()
+        return last.id
+
+
+def test_a_chart_of_fifty_units_scrolls_sideways_inside_its_card_and_its_far_boxes_open_their_unit(
+        page: Page, app, demo, browser_log, screenshot):
+    last = add_committees(app, demo)
+    log_in(page, "admin")
+    page.goto("/orgs/?view=chart")
+
+    expect(page.locator("svg.org-chart a.org-chart-node")).to_have_count(len(demo.unit_ids) + 39)
+    scroll = page.locator(".org-chart-scroll")
+    assert scroll.evaluate("el => el.scrollWidth > el.clientWidth")  # wider than the page: it scrolls
+    # app.js opened it scrolled to the county at the top, centred in the card
+    county = page.locator(f'a.org-chart-node[data-unit="{demo.unit_ids["county"]}"] rect.org-chart-box').bounding_box()
+    card = scroll.bounding_box()
+    assert abs(county["x"] + county["width"] / 2 - (card["x"] + card["width"] / 2)) < 2
+    no_horizontal_overflow(page)  # ... inside its card; the page itself does not
+    screenshot(page, "org-chart-wide")
+    far = page.locator(f'a.org-chart-node[data-unit="{last}"]')
+    far.scroll_into_view_if_needed()
+    far.locator("rect.org-chart-box").click()
+    expect(page).to_have_url(re.compile(rf"/orgs/{last}$"))
+    expect(page.locator("h1")).to_contain_text("第3街道第2社区第5党支部")
     assert browser_log.problems() == []

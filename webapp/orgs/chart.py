@@ -36,11 +36,11 @@ class Node:
 
 def org_chart(roots: list[OrgUnit], children: dict, counts: dict, totals: dict, secretaries: dict,
               today: date) -> tuple[Layout, list[Node]]:
-    """The layout of the tree under ``roots`` and one Node per unit, in drawing order."""
+    """The layout of the tree under ``roots`` and one Node per unit, top to bottom (the first root first)."""
     layout = tree_layout([u.id for u in roots], _child_ids(roots, children), SIZE)
     units = {u.id: u for u in _walk(roots, children)}
-    nodes = [_node(units[unit_id], box, counts, totals, secretaries, today) for unit_id, box in layout.boxes.items()]
-    return layout, nodes
+    boxes = sorted(layout.boxes.values(), key=lambda box: (box.y, box.x))
+    return layout, [_node(units[box.id], box, counts, totals, secretaries, today) for box in boxes]
 
 
 def _child_ids(roots, children) -> dict[int, list[int]]:
