@@ -169,6 +169,12 @@ def test_the_pipeline_counts_each_stage_by_time_at_it_as_the_data_says(app, clie
             expected[member.stage, bucket_of((today - began).days if began else None).key] += 1
     assert cells == expected
     assert sum(cells.values()) > 10
+    for (stage, waited), count in cells.items():  # each bar's list: its people, each with the days at the stage
+        bucket = next(b for b in BUCKETS if b.key == waited)
+        days = [int(n) for n in re.findall(r"本阶段已 (-?\d+) 天", client.get(
+            f"/members/?stage={stage}&waited={waited}").get_data(as_text=True))]
+        assert len(days) == (count if bucket.dated else 0)
+        assert all(bucket_of(n) == bucket for n in days)
     assert '<svg class="chart pipeline-chart"' in html and "入党积极分子</text>" in html
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from flask import Blueprint, current_app, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -14,7 +16,7 @@ from ..extensions import db
 from ..models import Case, Member, OrgUnit
 from ..models.member import STAGES
 from ..params import page_number
-from .waiting import BUCKETS, BUCKETS_BY_KEY, waited_filter
+from .waiting import BUCKETS, BUCKETS_BY_KEY, days_at_stage, waited_filter
 
 bp = Blueprint("members", __name__, url_prefix="/members")
 
@@ -38,7 +40,8 @@ def index():
     page = db.paginate(query.options(joinedload(Member.unit)).order_by(Member.unit_id, stage_order, Member.name),
                        page=page_number(), per_page=current_app.config["PAGE_SIZE"],
                        error_out=False)
-    return render_template("members/index.html", form=form, page=page, cases=_running_cases(page.items))
+    return render_template("members/index.html", form=form, page=page, cases=_running_cases(page.items),
+                           days_at_stage=partial(days_at_stage, today=clock.today()))
 
 
 def _visible_units() -> list[OrgUnit]:

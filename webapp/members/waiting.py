@@ -51,6 +51,13 @@ def stage_began():
     return case(*((Member.stage == stage, column) for stage, column in WAITING_STAGES.items()), else_=None)
 
 
+def days_at_stage(member: Member, today: date) -> int | None:
+    """Days since the member's pipeline stage began; None outside the pipeline or without the date."""
+    column = WAITING_STAGES.get(member.stage)
+    began = getattr(member, column.key) if column is not None else None
+    return (today - began).days if began is not None else None
+
+
 def bucket_of(days: int | None) -> Bucket:
     """The bucket of ``days`` at the stage (None: no date on record)."""
     if days is None:
