@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
 
 
 @dataclass(frozen=True)
@@ -70,80 +69,91 @@ class Layout:
 
 def tree_layout(roots: Sequence[int], children: Mapping[int, Sequence[int]], size: Size = Size()) -> Layout:
     """Boxes and connectors for the trees under ``roots`` (side by side); ``children`` in display order."""
-    kids = {node: list(children.get(node, ())) for node in _all_nodes(roots, children)}
-    stack_width = size.stack_indent + size.node_width
+    tree = _Tree(roots, children, size)
+    cursor = size.margin
+    for root in roots:
+        tree.place(root, cursor, size.margin)
+        cursor += tree.extent(root) + size.h_gap
+    width = max((box.right for box in tree.boxes.values()), default=0) + size.margin
+    height = max((box.bottom for box in tree.boxes.values()), default=0) + size.margin
+    return Layout(tree.boxes, tuple(tree.links), width, height)
 
-    def columns(node: int) -> list[tuple[str, list[int]]]:
+
+class _Tree:
+    """One layout in the making: the children of each node, and the boxes and links placed so far."""
+
+    def __init__(self, roots: Sequence[int], children: Mapping[int, Sequence[int]], size: Size):
+        self.kids = {node: list(children.get(node, ())) for node in _all_nodes(roots, children)}
+        self.size = size
+        self.stack_width = size.stack_indent + size.node_width
+        self.boxes: dict[int, Box] = {}
+        self.links: list[Link] = []
+        self._extents: dict[int, float] = {}
+
+    def columns(self, node: int) -> list[tuple[str, list[int]]]:
         """The node's children as columns: ("tree", [child]) each, and ("stack", leaves) for its leaves
         when there are stack_min of them beside children that have children of their own."""
-        leaves = [c for c in kids[node] if not kids[c]]
-        if len(leaves) < size.stack_min:
-            return [("tree", [c]) for c in kids[node]]
-        return [("tree", [c]) for c in kids[node] if kids[c]] + [("stack", leaves)]
+        kids = self.kids[node]
+        leaves = [c for c in kids if not self.kids[c]]
+        if len(leaves) < self.size.stack_min:
+            return [("tree", [c]) for c in kids]
+        return [("tree", [c]) for c in kids if self.kids[c]] + [("stack", leaves)]
 
-    def is_stacked(node: int) -> bool:
+    def is_stacked(self, node: int) -> bool:
         """All children are leaves, and enough of them: a column right under the node."""
-        return columns(node) == [("stack", kids[node])] if kids[node] else False
+        return bool(self.kids[node]) and self.columns(node) == [("stack", self.kids[node])]
 
-    @cache
-    def extent(node: int) -> float:
+    def extent(self, node: int) -> float:
         """The width of the node's column: its box, or its children side by side, whichever is wider."""
-        if is_stacked(node):
-            return stack_width
-        return max(size.node_width, _span(node))
+        if node not in self._extents:
+            wide = self.stack_width if self.is_stacked(node) else max(self.size.node_width, self.span(node))
+            self._extents[node] = wide
+        return self._extents[node]
 
-    def _span(node: int) -> float:
-        widths = [extent(group[0]) if kind == "tree" else stack_width for kind, group in columns(node)]
-        return sum(widths) + size.h_gap * (len(widths) - 1) if widths else 0
+    def span(self, node: int) -> float:
+        """The width of the node's children side by side."""
+        widths = [self.extent(group[0]) if kind == "tree" else self.stack_width for kind, group in self.columns(node)]
+        return sum(widths) + self.size.h_gap * (len(widths) - 1) if widths else 0
 
-    boxes: dict[int, Box] = {}
-    links: list[Link] = []
+    def place(self, node: int, left: float, top: float) -> None:
+        """The node and everything below it, in the column from ``left``, the node's box at ``top``."""
+        size = self.size
+        bottom = top + size.node_height
+        if self.is_stacked(node):
+            self.boxes[node] = Box(node, left, top, size.node_width, size.node_height)
+            self.stack(node, self.kids[node], left, bottom + size.stack_gap, (), bottom)
+            return
+        row, bus = bottom + size.v_gap, bottom + size.v_gap / 2
+        cursor, anchors = left + (self.extent(node) - self.span(node)) / 2, []
+        for kind, group in self.columns(node):
+            if kind == "tree":
+                self.place(group[0], cursor, row)
+                anchors.append(self.boxes[group[0]].center_x)
+                cursor += self.extent(group[0]) + size.h_gap
+            else:  # the trunk of the stacked leaves
+                anchors.append(cursor + size.stack_indent / 2)
+                cursor += self.stack_width + size.h_gap
+        center = (anchors[0] + anchors[-1]) / 2 if anchors else left + size.node_width / 2
+        self.boxes[node] = Box(node, center - size.node_width / 2, top, size.node_width, size.node_height)
+        head = ((center, bottom), (center, bus))
+        for (kind, group), anchor in zip(self.columns(node), anchors, strict=True):
+            if kind == "stack":
+                self.stack(node, group, anchor - size.stack_indent / 2, row, head, bus)
+            else:
+                below = self.boxes[group[0]]
+                self.links.append(Link(node, group[0], (*head, (below.center_x, bus), (below.center_x, below.y))))
 
-    def stack(node: int, leaves: list[int], left: float, top: float, head) -> None:
-        """``leaves`` in a column from ``top``, hanging from a trunk at ``left`` + indent/2 that ``head(trunk)``
-        (the first points of each connector) joins to the parent."""
+    def stack(self, node: int, leaves: list[int], left: float, top: float, head: tuple, joint_y: float) -> None:
+        """``leaves`` in a column from ``top``, hanging from a trunk at ``left`` + indent/2 that meets the
+        parent's connector (``head``, its first points) at ``joint_y``."""
+        size = self.size
         trunk = left + size.stack_indent / 2
         for index, leaf in enumerate(leaves):
             y = top + index * (size.node_height + size.stack_gap)
-            boxes[leaf] = Box(leaf, left + size.stack_indent, y, size.node_width, size.node_height)
+            self.boxes[leaf] = Box(leaf, left + size.stack_indent, y, size.node_width, size.node_height)
             middle = y + size.node_height / 2
-            links.append(Link(node, leaf, (*head(trunk), (trunk, middle), (left + size.stack_indent, middle))))
-
-    def place(node: int, left: float, top: float) -> None:
-        row = top + size.node_height + size.v_gap
-        if is_stacked(node):
-            boxes[node] = Box(node, left, top, size.node_width, size.node_height)
-            bottom = top + size.node_height
-            stack(node, kids[node], left, bottom + size.stack_gap, lambda trunk: ((trunk, bottom),))
-            return
-        cursor, anchors = left + (extent(node) - _span(node)) / 2, []
-        for kind, group in columns(node):
-            if kind == "tree":
-                place(group[0], cursor, row)
-                anchors.append(boxes[group[0]].center_x)
-                cursor += extent(group[0]) + size.h_gap
-            else:
-                anchors.append(cursor + size.stack_indent / 2)
-                cursor += stack_width + size.h_gap
-        center = (anchors[0] + anchors[-1]) / 2 if anchors else left + size.node_width / 2
-        boxes[node] = Box(node, center - size.node_width / 2, top, size.node_width, size.node_height)
-        bottom, bus = top + size.node_height, top + size.node_height + size.v_gap / 2
-        for (kind, group), anchor in zip(columns(node), anchors, strict=True):
-            if kind == "stack":
-                stack(node, group, anchor - size.stack_indent / 2, row,
-                      lambda trunk: ((center, bottom), (center, bus), (trunk, bus)))  # noqa: B023 (called at once)
-                continue
-            below = boxes[group[0]]
-            links.append(Link(node, group[0], ((center, bottom), (center, bus), (below.center_x, bus),
-                                               (below.center_x, below.y))))
-
-    cursor = size.margin
-    for root in roots:
-        place(root, cursor, size.margin)
-        cursor += extent(root) + size.h_gap
-    width = max((box.right for box in boxes.values()), default=0) + size.margin
-    height = max((box.bottom for box in boxes.values()), default=0) + size.margin
-    return Layout(boxes, tuple(links), width, height)
+            points = (*head, (trunk, joint_y), (trunk, middle), (left + size.stack_indent, middle))
+            self.links.append(Link(node, leaf, points))
 
 
 def _all_nodes(roots: Sequence[int], children: Mapping[int, Sequence[int]]) -> list[int]:
