@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+import pytest
 from playwright.sync_api import Page, expect
 from test_pages_in_chromium import log_in, no_horizontal_overflow
 
@@ -138,4 +139,18 @@ def test_a_chart_of_fifty_units_scrolls_sideways_inside_its_card_and_its_far_box
     far.locator("rect.org-chart-box").click()
     expect(page).to_have_url(re.compile(rf"/orgs/{last}$"))
     expect(page.locator("h1")).to_contain_text("第3街道第2社区第5党支部")
+    assert browser_log.problems() == []
+
+
+@pytest.mark.browser_context_args(viewport={"width": 390, "height": 844})
+def test_on_a_phone_the_dashboard_fits_the_screen_and_its_chart_scrolls_sideways(
+        page: Page, app, demo, browser_log, screenshot):
+    seed_cases(app)
+    log_in(page, "admin")
+    page.goto("/dashboard/")
+
+    expect(page.locator("svg.pipeline-chart")).to_be_visible()
+    no_horizontal_overflow(page)
+    assert page.locator(".chart-wrap").evaluate("el => el.scrollWidth > el.clientWidth")  # text kept readable
+    screenshot(page, "dashboard-phone")
     assert browser_log.problems() == []
