@@ -10,7 +10,8 @@ from flask import Flask
 from .config import DefaultConfig
 from .extensions import csrf, db, login_manager, migrate
 
-BLUEPRINTS = ("auth", "home", "inbox", "cases", "members", "orgs", "admin", "api", "notifications", "supervision")
+BLUEPRINTS = ("auth", "home", "inbox", "cases", "members", "orgs", "dashboard", "admin", "api", "notifications",
+              "supervision")
 
 
 def create_app(test_config: dict | None = None) -> Flask:

@@ -55,7 +55,8 @@ UNITS = (
     ("joint_branch", "内科联合党支部", "branch", "internal_gb",
      {"is_joint": True, "covered_units": "内科门诊、内科病房、药剂科", "term": (2, 2)}),
     ("town", "城关镇党委", "primary_committee", "county", {"can_approve_admission": True, "term": (8, 38)}),
-    ("town_branch", "城关镇机关党支部", "branch", "town", {"term": (7, 8)}),
+    # Its term ended two months ago without an election: 督办 and the organisation chart flag it.
+    ("town_branch", "城关镇机关党支部", "branch", "town", {"term": (7, -2)}),
     ("community", "东街社区党委", "primary_committee", "town", {"can_approve_admission": False, "term": (3, 17)}),
     ("community_branch", "东街社区第一党支部", "branch", "community", {"term": (3, -2)}),
 )

@@ -198,14 +198,15 @@ DEMO_PATH: tuple[tuple[str, tuple[int, int], dict[str, Any]], ...] = (
 )
 
 # branch key, applicant (name, gender, age, education, occupation), the step the case waits at,
-# days since the step before it was done
+# days since the step before it was done (孟思远's talk falls due within days and 许嘉欣's is overdue:
+# the talk is due a month after the application, and 督办 shows both)
 DEMO_CASES = (
-    ("branch1", ("孟思远", "male", 23, "undergraduate", "规培住院医师"), "R02_initial_talk", 9),
+    ("branch1", ("孟思远", "male", 23, "undergraduate", "规培住院医师"), "R02_initial_talk", 28),
     ("branch1", ("苏婉清", "female", 26, "undergraduate", "护师"), "R04_file_activist", 4),
     ("branch1", ("陆一鸣", "male", 30, "postgraduate", "主治医师"), "R10_political_review", 12),
     ("branch1", ("秦雅琪", "female", 28, "postgraduate", "住院医师"), "R15b_intermediate_deliberation", 6),
     ("branch1", ("顾晨阳", "male", 33, "postgraduate", "主治医师"), "R18_file_upper_department", 5),
-    ("joint_branch", ("许嘉欣", "female", 25, "undergraduate", "药师"), "R02_initial_talk", 3),
+    ("joint_branch", ("许嘉欣", "female", 25, "undergraduate", "药师"), "R02_initial_talk", 40),
     ("town_branch", ("姜文博", "male", 27, "undergraduate", "镇便民服务中心科员"), "R03_designate_activist", 20),
     ("town_branch", ("宋佳怡", "female", 30, "undergraduate", "镇财政所科员"), "R13_pre_review", 8),
     # a talk that is late (细则第七条: within a month): the worker's first tick puts it before 城关镇党委 (督办)

@@ -50,8 +50,15 @@ def can_reassign(user: User, item: WorkItem) -> bool:
 
 
 def supervised_unit_ids(user: User) -> set[int]:
-    """Units where the user holds a position, and every unit below them (read-only supervision)."""
-    roots = {p.unit_id for p in user.active_positions(clock.today())}
+    """Units where the user holds a position, and every unit below them (read-only supervision);
+    admins supervise every unit (督办, 下级督办)."""
+    if user.is_admin:
+        return set(db.session.scalars(db.select(OrgUnit.id)))
+    return subtree_ids({p.unit_id for p in user.active_positions(clock.today())})
+
+
+def subtree_ids(roots: set[int]) -> set[int]:
+    """The units ``roots`` and every unit below them, any depth (one query per level)."""
     found, frontier = set(roots), list(roots)
     while frontier:
         children = db.session.scalars(db.select(OrgUnit.id).where(OrgUnit.parent_id.in_(frontier))).all()

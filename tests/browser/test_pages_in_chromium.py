@@ -188,7 +188,8 @@ def test_on_a_phone_the_inbox_and_the_step_form_fit_the_screen_and_the_menu_work
     expect(nav).to_be_hidden()
     menu.tap()
     expect(nav).to_be_visible()
-    expect(nav.get_by_role("link")).to_have_text(["工作台", re.compile("^待办"), "办件", "发起", "党员", "组织"])
+    expect(nav.get_by_role("link")).to_have_text(
+        ["工作台", re.compile("^待办"), re.compile("^督办"), "办件", "发起", "党员", "组织"])
     screenshot(page, "phone-menu")
     nav.get_by_role("link", name=re.compile("^待办")).tap()
     expect(page).to_have_url(re.compile(r"/inbox/$"))

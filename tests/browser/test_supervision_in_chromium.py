@@ -3,6 +3,7 @@ urges once, and the branch's 待办 marks the item as put before the unit above.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, time, timedelta
 
 from playwright.sync_api import Page, expect
@@ -38,9 +39,13 @@ def test_the_general_branch_sees_the_late_talk_urges_it_and_the_branch_sees_it_w
                                                                                        screenshot):
     late_talk(app, demo)
     log_in(page, "internal_gb_secretary")
-    nav = page.get_by_role("navigation", name="主导航").get_by_role("link", name="督办")
+    nav = page.get_by_role("navigation", name="主导航").get_by_role("link", name=re.compile("^督办"))
     expect(nav).to_contain_text("1")
     nav.click()
+    section = page.locator("#supervision-items")
+    expect(section.locator("tr", has_text=APPLICANT)).to_contain_text("党组织派人谈话")
+    screenshot(page, "dashboard-supervision")
+    section.get_by_role("link", name=re.compile("^查看全部督办事项")).click()
     row = page.locator("tr", has_text=APPLICANT)
     expect(row).to_contain_text("党组织派人谈话")
     expect(row).to_contain_text("内科第一党支部")

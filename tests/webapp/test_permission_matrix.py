@@ -96,6 +96,9 @@ ROWS = (
     Row("inbox.index", "GET", "/inbox/", logged_in),
     *(Row("inbox.index", "GET", f"/inbox/?tab={tab}", logged_in) for tab in ("done", "mine", "supervised")),
     Row("inbox.index", "GET", "/inbox/?tab=supervised&unit={id}", logged_in, "unit"),  # a filter is no key
+    # the lists behind the numbers of 督办: a unit and every unit below it, the user's own items included
+    Row("inbox.index", "GET", "/inbox/?tab=supervised&own=y&unit={id}&below=y", logged_in, "unit"),
+    Row("inbox.index", "GET", "/inbox/?tab=supervised&own=y&overdue=y", logged_in),
     Row("cases.index", "GET", "/cases/", logged_in),
     Row("cases.index", "GET", "/cases/?unit={id}", logged_in, "unit"),
     Row("cases.new", "GET", "/cases/new", logged_in),
@@ -103,7 +106,10 @@ ROWS = (
     Row("cases.new", "POST", "/cases/new?process=recruitment&unit={id}", unit_starters, "unit", form={}, ok=ACTED),
     Row("members.index", "GET", "/members/", logged_in),
     Row("members.index", "GET", "/members/?unit={id}", logged_in, "unit"),
+    Row("members.index", "GET", "/members/?stage=activist&waited=6to12m", logged_in),  # a bar of 督办's chart
     Row("orgs.index", "GET", "/orgs/", logged_in),
+    Row("orgs.index", "GET", "/orgs/?view=chart", logged_in),  # 结构图
+    Row("dashboard.index", "GET", "/dashboard/", logged_in),  # 督办: the units the user supervises, and no other
     Row("orgs.show", "GET", "/orgs/{id}", unit_viewers, "unit"),
     Row("orgs.save_term", "POST", "/orgs/{id}/term", admin_only, "unit", form={}, ok={422, 404}),
     Row("cases.show", "GET", "/cases/{id}", case_readers, "case"),

@@ -31,6 +31,8 @@ def choices(pairs) -> list[SelectChoice]:
 class InboxFilterForm(FilterForm):
     procedure = SelectField(_l("流程"), choices=[], validate_choice=False)
     unit = SelectField(_l("办理单位"), choices=[], validate_choice=False)
+    below = BooleanField(_l("含下级组织"))
+    own = BooleanField(_l("含我的待办"))
     overdue = BooleanField(_l("只看已逾期"))
     week = BooleanField(_l("本周到期"))
     sort = SelectField(_l("排序"), validate_choice=False,
@@ -47,6 +49,7 @@ class CaseFilterForm(FilterForm):
 class MemberFilterForm(FilterForm):
     unit = SelectField(_l("所在支部"), choices=[], validate_choice=False)
     stage = SelectField(_l("阶段"), choices=[], validate_choice=False)
+    waited = SelectField(_l("本阶段已历时"), choices=[], validate_choice=False)
 
 
 class ReassignForm(FlaskForm):

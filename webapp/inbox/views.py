@@ -23,6 +23,7 @@ from ..templating import definition_label, user_positions, week_end
 bp = Blueprint("inbox", __name__, url_prefix="/inbox")
 
 TABS = ("todo", "done", "mine", "supervised")
+FILTERS = ("procedure", "unit", "below", "own", "overdue", "week")
 
 
 @bp.route("/")
@@ -30,11 +31,11 @@ TABS = ("todo", "done", "mine", "supervised")
 def index():
     tab = request.args.get("tab") if request.args.get("tab") in TABS else "todo"
     form = _filter_form()
-    query = _started_cases_query() if tab == "mine" else _filtered(_items_query(tab), form, tab)
+    query = _started_cases_query() if tab == "mine" else _filtered(_items_query(tab, form.own.data), form, tab)
     page = db.paginate(query, page=page_number(),
                        per_page=current_app.config["PAGE_SIZE"], error_out=False)
     return render_template("inbox/index.html", tab=tab, form=form, page=page, counts=tab_counts(current_user),
-                           filtering=any(request.args.get(k) for k in ("procedure", "unit", "overdue", "week")),
+                           filtering=any(request.args.get(k) for k in FILTERS),
                            can_reassign=partial(permissions.can_reassign, current_user),
                            submitted=_submitted_notice(arg_id("done")))
 
@@ -176,12 +177,12 @@ def _base_items():
     )
 
 
-def _items_query(tab: str):
+def _items_query(tab: str, include_own: bool = False):
     query = _base_items()
     if tab == "done":
         return query.where(WorkItem.completed_by_id == current_user.id)
     if tab == "supervised":
-        return query.where(supervised_filter(current_user))
+        return query.where(supervised_filter(current_user, include_own))
     return query.where(permissions.inbox_filter(current_user))
 
 
@@ -190,7 +191,10 @@ def _filtered(query, form: InboxFilterForm, tab: str):
     if form.selected("procedure"):
         query = query.where(Case.process_key == form.procedure.data)
     if form.selected("unit"):
-        query = query.where(WorkItem.unit_id == int(form.unit.data))
+        unit_id = int(form.unit.data)
+        # 含下级组织: the unit and every unit below it, as the 督办 page counts them.
+        units = permissions.subtree_ids({unit_id}) if form.below.data else {unit_id}
+        query = query.where(WorkItem.unit_id.in_(units))
     if form.overdue.data:
         query = query.where(WorkItem.status == "open", WorkItem.due_on < today)
     if form.week.data:
@@ -220,12 +224,15 @@ def _filter_form() -> InboxFilterForm:
     return form
 
 
-def supervised_filter(user: User):
-    """下级督办: open items in the units the user supervises that are not in the user's own 待办."""
+def supervised_filter(user: User, include_own: bool = False):
+    """下级督办: open items in the units the user supervises that are not in the user's own 待办
+    (``include_own``: those too, as the 督办 page counts them)."""
+    supervised = and_(WorkItem.status == "open", WorkItem.unit_id.in_(permissions.supervised_unit_ids(user)))
+    if include_own:
+        return supervised
     # NOT IN a subquery, not NOT(inbox_filter): the filter is NULL for unclaimed items, and NOT NULL drops them.
     own = db.select(WorkItem.id).where(permissions.inbox_filter(user))
-    return and_(WorkItem.status == "open", WorkItem.unit_id.in_(permissions.supervised_unit_ids(user)),
-                WorkItem.id.not_in(own))
+    return and_(supervised, WorkItem.id.not_in(own))
 
 
 def tab_counts(user: User) -> dict[str, int]:

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from flask import Blueprint, current_app, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import case
 from sqlalchemy.orm import joinedload
 
-from .. import permissions
+from .. import clock, permissions
 from ..cases.forms import MemberFilterForm, choices
 from ..extensions import db
 from ..models import Case, Member, OrgUnit
 from ..models.member import STAGES
 from ..params import page_number
+from .waiting import BUCKETS, BUCKETS_BY_KEY, days_at_stage, waited_filter
 
 bp = Blueprint("members", __name__, url_prefix="/members")
 
@@ -31,11 +34,14 @@ def index():
         query = query.where(Member.unit_id == int(form.unit.data))
     if form.selected("stage"):
         query = query.where(Member.stage == form.stage.data)
+    if form.selected("waited"):
+        query = query.where(waited_filter(BUCKETS_BY_KEY[form.waited.data], clock.today()))
     stage_order = case({stage: i for i, stage in enumerate(ROSTER_ORDER)}, value=Member.stage, else_=len(ROSTER_ORDER))
     page = db.paginate(query.options(joinedload(Member.unit)).order_by(Member.unit_id, stage_order, Member.name),
                        page=page_number(), per_page=current_app.config["PAGE_SIZE"],
                        error_out=False)
-    return render_template("members/index.html", form=form, page=page, cases=_running_cases(page.items))
+    return render_template("members/index.html", form=form, page=page, cases=_running_cases(page.items),
+                           days_at_stage=partial(days_at_stage, today=clock.today()))
 
 
 def _visible_units() -> list[OrgUnit]:
@@ -51,6 +57,7 @@ def _filter_form(units: list[OrgUnit]) -> MemberFilterForm:
     with_members = {u for (u,) in db.session.execute(db.select(Member.unit_id).distinct())}
     form.unit.choices = choices([("", _("全部"))] + [(u.id, u.name) for u in units if u.id in with_members])
     form.stage.choices = choices([("", _("全部阶段"))] + [(key, _(label)) for key, label in STAGES.items()])
+    form.waited.choices = choices([("", _("不限"))] + [(bucket.key, _(bucket.label)) for bucket in BUCKETS])
     return form
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func
@@ -17,6 +17,7 @@ from ..extensions import db
 from ..models import Member, OrgUnit, Position
 from ..templating import long_date
 from . import terms
+from .chart import org_chart
 from .forms import TermForm
 
 bp = Blueprint("orgs", __name__, url_prefix="/orgs")
@@ -33,9 +34,13 @@ def index():
     children = defaultdict(list)
     for unit in units.values():
         children[unit.parent_id if unit.parent_id in units else None].append(unit)
-    counts = member_counts()
-    return render_template("orgs/index.html", roots=children[None], children=children, counts=counts,
-                           totals=subtree_totals(children, counts), secretaries=secretaries())
+    counts, names = member_counts(), secretaries()
+    totals = {key: subtree_totals(children, counts, key) for key in ("members", "probationary")}
+    # 结构图 (the picture) or 列表 (the indented list): the same units, counts and terms.
+    view = "chart" if request.args.get("view") == "chart" else "list"
+    chart = org_chart(children[None], children, counts, totals, names, clock.today()) if view == "chart" else None
+    return render_template("orgs/index.html", view=view, chart=chart, roots=children[None], children=children,
+                           counts=counts, totals=totals["members"], secretaries=names)
 
 
 @bp.route("/<int:unit_id>")
@@ -110,12 +115,13 @@ def member_counts() -> dict[int, dict[str, int]]:
     return counts
 
 
-def subtree_totals(children: dict, counts: dict) -> dict[int, int]:
-    """党员 of each unit and every unit below it (members sit in branches; committees show the sum)."""
+def subtree_totals(children: dict, counts: dict, key: str = "members") -> dict[int, int]:
+    """党员 (or another count of member_counts) of each unit and every unit below it (members sit in
+    branches; committees show the sum)."""
     totals: dict[int, int] = {}
 
     def total(unit: OrgUnit) -> int:
-        totals[unit.id] = counts.get(unit.id, {}).get("members", 0) + sum(total(c) for c in children[unit.id])
+        totals[unit.id] = counts.get(unit.id, {}).get(key, 0) + sum(total(c) for c in children[unit.id])
         return totals[unit.id]
 
     for root in children[None]:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from sqlalchemy import and_, or_
+from sqlalchemy import and_, not_, or_
+from sqlalchemy.orm import joinedload
 
 from workflows.i18n import N_
 
@@ -11,6 +12,7 @@ from ..cases.assignment import reassign_candidates
 from ..cases.history import record
 from ..cases.locking import lock_case
 from ..cases.refusals import AlreadyHandled, stale_means_already_handled
+from ..cases.views import case_title_loading
 from ..cases.writes import CaseWrites
 from ..extensions import db
 from ..models import SupervisionItem, User, WorkItem
@@ -31,6 +33,15 @@ def supervision_filter(user: User):
 def is_open():
     """An item is open while the late work item is (it has no state of its own)."""
     return SupervisionItem.work_item.has(WorkItem.status == "open")
+
+
+def items_query(user: User, still_open: bool = True):
+    """The user's 督办 items, open or done, the earliest due first, with what their rows show."""
+    state = is_open() if still_open else not_(is_open())
+    return (db.select(SupervisionItem).where(supervision_filter(user), state)
+            .options(joinedload(SupervisionItem.work_item), joinedload(SupervisionItem.late_unit),
+                     joinedload(SupervisionItem.unit), joinedload(SupervisionItem.case).options(*case_title_loading()))
+            .order_by(SupervisionItem.due_on, SupervisionItem.id))
 
 
 def may_urge(user: User, item: SupervisionItem) -> bool:

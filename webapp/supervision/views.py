@@ -5,13 +5,11 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import func, not_
+from sqlalchemy import func
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import joinedload
 
 from .. import clock
 from ..cases.refusals import AlreadyHandled
-from ..cases.views import case_title_loading
 from ..extensions import db
 from ..models import SupervisionItem
 from ..params import page_number
@@ -26,13 +24,7 @@ SHOWS = ("open", "done")
 @login_required
 def index():
     show = request.args.get("show") if request.args.get("show") in SHOWS else "open"
-    mine = operations.supervision_filter(current_user)
-    state = operations.is_open() if show == "open" else not_(operations.is_open())
-    query = (db.select(SupervisionItem).where(mine, state)
-             .options(joinedload(SupervisionItem.work_item), joinedload(SupervisionItem.late_unit),
-                      joinedload(SupervisionItem.unit),
-                      joinedload(SupervisionItem.case).options(*case_title_loading()))
-             .order_by(SupervisionItem.due_on, SupervisionItem.id))
+    query = operations.items_query(current_user, still_open=show == "open")
     page = db.paginate(query, page=page_number(), per_page=current_app.config["PAGE_SIZE"], error_out=False)
     return render_template("supervision/index.html", page=page, show=show, today=clock.today(),
                            open_count=open_supervision_count(), may_urge=operations.may_urge)

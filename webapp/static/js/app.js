@@ -23,3 +23,13 @@ document.addEventListener('click', (event) => {
   if (username) username.value = button.dataset.fillUsername;
   if (password) { password.value = 'partyflow'; password.form.requestSubmit(); }
 });
+
+// 结构图: a chart wider than its card opens scrolled to its top box (the root is centred over the tree).
+document.addEventListener('DOMContentLoaded', () => {
+  const scroller = document.querySelector('.org-chart-scroll');
+  const root = scroller && scroller.querySelector('.org-chart-node .org-chart-box');
+  if (!root || scroller.scrollWidth <= scroller.clientWidth) return;
+  const box = root.getBoundingClientRect();
+  const frame = scroller.getBoundingClientRect();
+  scroller.scrollLeft += box.left + box.width / 2 - (frame.left + frame.width / 2);
+});
