@@ -7,7 +7,7 @@ from datetime import datetime, time, timedelta
 
 import pytest
 from flask_babel import force_locale
-from recruitment_driver import FakeClock, Scenario, drive, member, open_items, variables
+from recruitment_driver import FakeClock, Scenario, as_user, drive, member, open_items, variables
 from test_concurrency import start_recruitment, talk_data
 
 from webapp import audit, clock
@@ -152,6 +152,9 @@ def test_an_approval_past_three_months_goes_to_the_department_and_past_six_lapse
     assert supervision(sc.app, sc.case_id) == [("中共城关县委组织部", "城关镇党委", "上级党委审批",
                                                 add_months(resolution, 3))]
     assert told(sc.app, "supervision") == ["county_org_staff"]
+    dashboard = as_user(sc, "county_org_staff").get("/dashboard/").get_data(as_text=True)
+    section = dashboard[dashboard.index('id="supervision-items"'):]
+    assert "上级党委审批" in section and "城关镇党委" in section and "逾期 1 天" in section
 
     sc.clock.move_to(add_days(add_months(resolution, 6), 1))
     with sc.app.app_context():
