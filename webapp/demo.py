@@ -39,8 +39,9 @@ class DemoLogin:
 
 
 # key, name, kind, parent key, attributes; "term" = (term number, months until the term ends). The
-# term of 内科联合党支部 ends within six months (it is reminded: RULES.md §4.7 TM17) and the one of
-# 东街社区第一党支部 ended two months ago without an election (未按期换届, TM18).
+# terms of 内科联合党支部 and 城关镇机关党支部 end within six months (they are reminded: RULES.md §4.7 TM17)
+# and the one of 东街社区第一党支部 ended two months ago without an election (未按期换届, TM18): 督办 and
+# the organisation chart flag them.
 UNITS = (
     ("county", "城关县委", "county_committee", None, {"term": (15, 30)}),
     ("county_org_dept", "中共城关县委组织部", "org_department", "county", {}),
@@ -55,8 +56,7 @@ UNITS = (
     ("joint_branch", "内科联合党支部", "branch", "internal_gb",
      {"is_joint": True, "covered_units": "内科门诊、内科病房、药剂科", "term": (2, 2)}),
     ("town", "城关镇党委", "primary_committee", "county", {"can_approve_admission": True, "term": (8, 38)}),
-    # Its term ended two months ago without an election: 督办 and the organisation chart flag it.
-    ("town_branch", "城关镇机关党支部", "branch", "town", {"term": (7, -2)}),
+    ("town_branch", "城关镇机关党支部", "branch", "town", {"term": (7, 5)}),
     ("community", "东街社区党委", "primary_committee", "town", {"can_approve_admission": False, "term": (3, 17)}),
     ("community_branch", "东街社区第一党支部", "branch", "community", {"term": (3, -2)}),
 )

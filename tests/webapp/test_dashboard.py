@@ -148,8 +148,8 @@ def test_terms_ended_and_ending_within_six_months_are_listed_with_the_days_left_
     html = client.get("/dashboard/").get_data(as_text=True)
     terms = re.findall(r'<tr class="term-row[^"]*">\s*<td><a href="/orgs/(\d+)">([^<]+)</a>', html)
 
-    # 城关镇机关党支部 ended two months ago; 内科联合党支部 ends in 2 months, 东街社区第一党支部 in 5
-    assert [name for _id, name in terms] == ["城关镇机关党支部", "内科联合党支部", "东街社区第一党支部"]
+    # 东街社区第一党支部 ended two months ago; 内科联合党支部 ends in 2 months, 城关镇机关党支部 in 5
+    assert [name for _id, name in terms] == ["东街社区第一党支部", "内科联合党支部", "城关镇机关党支部"]
     assert re.search(r"已届满 \d+ 天", html) and re.search(r"还剩 \d+ 天", html)
     assert "内科第一党支部</a>" not in html.split("terms-title")[1]  # 14 months left: not yet
 

@@ -166,9 +166,10 @@ def test_two_workers_at_once_send_each_term_notice_once(app, demo):
 
 def test_the_demo_has_a_term_to_remind_and_an_overdue_one(app, runner):
     result = runner.invoke(args=["seed-demo"])
-    assert result.exit_code == 0 and "2 term notices" in result.output, result.output
+    assert result.exit_code == 0 and "3 term notices" in result.output, result.output
     with app.app_context():
         flagged = {u.name: (u.term_reminded_on is not None, u.term_overdue_since is not None)
                    for u in db.session.scalars(db.select(OrgUnit).where(
                        OrgUnit.term_reminded_on.is_not(None) | OrgUnit.term_overdue_since.is_not(None)))}
-    assert flagged == {"内科联合党支部": (True, False), "东街社区第一党支部": (False, True)}
+    assert flagged == {"内科联合党支部": (True, False), "城关镇机关党支部": (True, False),
+                       "东街社区第一党支部": (False, True)}
