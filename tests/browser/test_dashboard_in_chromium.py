@@ -79,9 +79,9 @@ def test_the_organisation_chart_draws_each_unit_as_a_box_and_a_box_opens_its_uni
     expect(page).to_have_url(re.compile(r"/orgs/\?view=chart$"))
     nodes = page.locator("svg.org-chart a.org-chart-node")
     expect(nodes).to_have_count(len(demo.unit_ids))
-    town_branch = page.locator(f'a.org-chart-node[data-unit="{demo.unit_ids["town_branch"]}"]')
-    expect(town_branch).to_have_class(re.compile(r"\bterm-overdue\b"))
-    expect(town_branch).to_contain_text("任期已届满")
+    community_branch = page.locator(f'a.org-chart-node[data-unit="{demo.unit_ids["community_branch"]}"]')
+    expect(community_branch).to_have_class(re.compile(r"\bterm-overdue\b"))
+    expect(community_branch).to_contain_text("任期已届满")
     boxes = [nodes.nth(i).locator("rect.org-chart-box").bounding_box() for i in range(nodes.count())]
     for i, a in enumerate(boxes):  # drawn where the layout put them: no two boxes overlap on the screen
         for b in boxes[i + 1:]:
