@@ -2,10 +2,10 @@
 unit above, once each; the unit above sees it, urges, and sees it done; an approval past its limit goes
 to the organisation department, and past six months its resolution lapses back to the assembly vote."""
 
-import threading
 from datetime import datetime, time, timedelta
 
 import pytest
+from _at_once import at_once
 from flask_babel import force_locale
 from recruitment_driver import FakeClock, Scenario, as_user, drive, member, open_items, variables
 from test_concurrency import start_recruitment, talk_data
@@ -174,21 +174,7 @@ def test_an_approval_past_three_months_goes_to_the_department_and_past_six_lapse
 def test_two_workers_escalating_at_once_put_each_late_item_before_the_unit_above_once(app, demo):
     case_ids = [start_recruitment(app, demo, serial=n) for n in range(3)]
     late = add_days(add_months(clock.today() - timedelta(days=3), 1), 1)
-    barrier, results = threading.Barrier(2), []
-
-    def worker():
-        with app.app_context():
-            try:
-                barrier.wait(timeout=10)
-                results.append(timer_worker.tick(at(late)))
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=worker) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    results = at_once(app, lambda: timer_worker.tick(at(late)))
     assert sum(r.fired for r in results) == 3 and sum(r.escalated for r in results) == 3 * 3
     for case_id in case_ids:
         assert len(supervision(app, case_id)) == 1

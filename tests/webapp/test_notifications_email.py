@@ -2,11 +2,11 @@
 server (tests/webapp/smtp_server.py), each notification once even with two workers; a failure keeps
 it in the outbox for the next tick. Admins set a person's e-mail address on the user's page."""
 
-import threading
 from datetime import timedelta
 
 import pytest
 from _admin_helpers import admin_events
+from _at_once import at_once
 from smtp_server import SmtpServer
 
 from webapp import clock, create_app
@@ -108,24 +108,7 @@ def test_an_unreachable_smtp_server_loses_nothing(app, demo, runner, caplog):
 def test_two_workers_email_each_notification_once(app, demo, smtp):
     for n in range(6):
         add(app, demo, ["branch1_secretary", "internal_gb_secretary"], key=f"k{n}")
-    barrier, results, errors = threading.Barrier(2), [], []
-
-    def worker():
-        with app.app_context():
-            try:
-                barrier.wait(timeout=10)
-                results.append(deliver_pending_email())
-            except Exception as err:  # noqa: BLE001 (reported by the assertion below)
-                errors.append(err)
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=worker) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert errors == [] and sum(results) == 12
+    assert sum(at_once(app, deliver_pending_email)) == 12
     assert len(smtp.received()) == 12 and len(emailed(app)) == 12
 
 

@@ -1,10 +1,10 @@
 """notify(): one notification per distinct enabled recipient and event key, in the caller's transaction,
 never twice for the same (person, key), also when two workers notify the same event at once."""
 
-import threading
 from datetime import date, timedelta
 
 import pytest
+from _at_once import at_once
 
 from webapp import clock
 from webapp.extensions import db
@@ -85,27 +85,14 @@ def test_notify_refuses_a_link_out_of_the_app_and_oversized_fields(app, demo):
 
 
 def test_two_workers_notifying_the_same_key_at_once_make_exactly_one_row(app, demo):
-    barrier, results, errors = threading.Barrier(2), [], []
+    def notify_and_commit() -> int:
+        user = db.session.get(User, demo.user_ids["branch1_secretary"])
+        new = notify([user], key="remind:work_item:17:L0", kind="reminder", message=MESSAGE,
+                     params={"unit": "x", "date": "y"})
+        db.session.commit()
+        return new
 
-    def worker():
-        with app.app_context():
-            try:
-                user = db.session.get(User, demo.user_ids["branch1_secretary"])
-                barrier.wait(timeout=10)
-                results.append(notify([user], key="remind:work_item:17:L0", kind="reminder", message=MESSAGE,
-                                      params={"unit": "x", "date": "y"}))
-                db.session.commit()
-            except Exception as err:  # noqa: BLE001 (reported by the assertion below)
-                errors.append(err)
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=worker) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert errors == [] and sorted(results) == [0, 1]
+    assert sorted(at_once(app, notify_and_commit)) == [0, 1]
     assert rows(app) == [("branch1_secretary", "remind:work_item:17:L0")]
 
 

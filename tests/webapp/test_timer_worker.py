@@ -1,13 +1,13 @@
 """The timer worker (`flask timers tick --now`): a timer due at the given instant fires once, is recorded
 in the case's history and moves the case; a second tick, or a second worker, fires nothing more."""
 
-import threading
 import time
 from datetime import datetime, timedelta
 from datetime import time as midnight
 from pathlib import Path
 
 import pytest
+from _at_once import at_once
 from test_busy_database import case_held_by_another
 from test_concurrency import start_recruitment
 
@@ -86,21 +86,7 @@ def test_two_workers_ticking_at_once_fire_each_timer_once(app, demo):
     publish_reminders(app)
     case_ids = [start_recruitment(app, demo, serial=n) for n in range(3)]
     later = clock.now() + timedelta(days=8)
-    barrier, results = threading.Barrier(2), []
-
-    def worker():
-        with app.app_context():
-            try:
-                barrier.wait(timeout=10)
-                results.append(timer_worker.tick(later))
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=worker) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    results = at_once(app, lambda: timer_worker.tick(later))
     assert sum(r.fired for r in results) == 3, results
     for case_id in case_ids:
         assert timer_events(app, case_id) == ["谈话提醒"]
