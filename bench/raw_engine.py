@@ -4,6 +4,7 @@ load the case state, complete the task, run engine steps, save the state."""
 from __future__ import annotations
 
 import time
+from datetime import date, timedelta
 from pathlib import Path
 
 from workflows.engine import CaseEngine
@@ -11,19 +12,25 @@ from workflows.serialization import CaseSerializer
 from workflows.specs import load_definition
 
 BPMN = Path(__file__).parents[1] / "bpmn" / "recruitment.bpmn"
+TODAY = date.today()
+# The legal dates the definition's timers count from: an application of today (its talk is not late), a
+# designation more than a year ago and a probation that has ended (their timers fire at once: the raw
+# case never waits), a resolution of today (its approval is not late).
 START = {"deliberating_units": [4], "political_review_fail_target": "cultivation",
-         "refusal_target": "development_candidate"}
+         "refusal_target": "development_candidate", "application_date": TODAY.isoformat()}
 # The engine variables of the main path (what the rules derive from the forms).
 ANSWERS = {
-    "R03_designate_activist": {"activist_decision": "designate"},
+    "R03_designate_activist": {"activist_decision": "designate",
+                               "activist_date": (TODAY - timedelta(days=400)).isoformat()},
     "R04_file_activist": {"activist_filing_result": "filed"},
     "R06_cultivation_review": {"cultivation_next": "propose_candidate"},
     "R08_file_candidate": {"candidate_filing_result": "filed"},
     "R10_political_review": {"political_review_conclusion": "pass"},
     "R12_committee_review": {"committee_review_decision": "qualified"},
     "R13_pre_review": {"pre_review_result": "pass"},
-    "R15_assembly_admission_vote": {"admission_vote_passed": True},
-    "R17_committee_approval": {"admission_decision": "approved"},
+    "R15_assembly_admission_vote": {"admission_vote_passed": True, "resolution_date": TODAY.isoformat()},
+    "R17_committee_approval": {"admission_decision": "approved",
+                               "probation_end": (TODAY - timedelta(days=1)).isoformat()},
     "R18_file_upper_department": {"admission_filing_result": "filed"},
     "R21_probation_review": {"probation_next": "probation_ending"},
     "R23_assembly_regularization_vote": {"regularization_vote_passed": True, "regularization_outcome": "regularize"},
