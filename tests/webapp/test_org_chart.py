@@ -7,7 +7,10 @@ import re
 
 import pytest
 
+from webapp import clock
+from webapp.extensions import db
 from webapp.orgs.chart import fit, text_units, wrap
+from workflows.calendar import add_days, add_months
 
 BOX = re.compile(r'<a href="/orgs/(\d+)" class="org-chart-node ([^"]+)" data-unit="\d+">(.*?)</a>', re.S)
 
@@ -54,3 +57,21 @@ def test_long_names_wrap_on_two_lines_and_longer_text_is_shortened_with_an_ellip
     assert fit("Branch · Secretary: Chen Xiaoming", 13.5).endswith("…")
     assert text_units(fit("Branch · Secretary: Chen Xiaoming", 13.5)) <= 13.5
     assert text_units("党员 16 名") == pytest.approx(3 + 0.55 * 4)  # three characters, two digits, two spaces
+
+
+@pytest.mark.parametrize("months, days, marked", [(6, 0, True), (6, 1, False), (0, -1, None)])
+def test_the_list_marks_a_term_ending_within_six_months_as_the_chart_does(app, client, demo, login, months, days,
+                                                                           marked):
+    with app.app_context():
+        unit = demo.unit("joint_branch")
+        unit.term_due_on = add_days(add_months(clock.today(), months), days)
+        db.session.commit()
+    login(client, "branch1_secretary")
+
+    html = client.get("/orgs/").get_data(as_text=True)
+    row = html[html.index("内科联合党支部"):].split("<li>")[0]
+
+    if marked is None:
+        assert "应及时换届" in row  # ended yesterday
+    else:
+        assert ("即将届满" in row) is marked

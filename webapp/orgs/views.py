@@ -19,8 +19,11 @@ from ..templating import long_date
 from . import terms
 from .chart import org_chart
 from .forms import TermForm
+from .term_status import term_status
 
 bp = Blueprint("orgs", __name__, url_prefix="/orgs")
+# ok / ending (within the warning months) / overdue: the same words on every page that shows a term.
+bp.add_app_template_global(term_status, "term_status")
 
 # Stages counted as members of a unit (党员 = 正式党员 + 预备党员) and as people in recruitment.
 MEMBER_STAGES = ("full_member", "probationary_member")
