@@ -247,3 +247,36 @@ def test_a_member_off_the_roster_is_refused_in_chinese(client, item_id, login):
     assert ('<p class="field-error" id="talker_ids-error">所选的值不在可选范围内，请从列表中重新选择。</p>'
             in response.text)
     assert "not a valid choice" not in response.text
+
+
+# ---------- a start form longer than the member record: PostgreSQL refused it with a 500 ----------
+
+
+@pytest.mark.parametrize("field, length", [("ethnicity", 17), ("occupation", 65), ("work_unit", 121)])
+def test_a_start_form_field_longer_than_the_member_record_is_refused_beside_it(app, client, demo, login, field,
+                                                                                 length):
+    login(client, "branch1_secretary")
+    response = client.post(f"/cases/new?process=recruitment&unit={demo.unit_ids['branch1']}",
+                           data=applicant(**{field: "族" * length}))
+    assert response.status_code == 422
+    assert f'id="{field}-error">' in response.text
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count(Case.id))) == 0
+
+
+def test_every_text_of_the_start_form_fits_its_column_of_the_member_record():
+    from wtforms import StringField
+    from wtforms.validators import Length
+
+    from webapp.forms.recruitment import SubmitApplicationForm
+    from webapp.models import Member
+
+    columns = Member.__table__.columns
+    patterned = {"id_number": 18, "phone": 20}  # their Regexp bounds them: 18 digits, at most 20 characters
+    texts = {name: field for name, field in SubmitApplicationForm.__dict__.items()
+             if getattr(field, "field_class", None) is StringField and name in columns}
+    assert {"name", "ethnicity", "occupation", "work_unit", "id_number", "phone"} <= set(texts)
+    for name, field in texts.items():
+        bounds = [v.max for v in field.kwargs.get("validators", []) if isinstance(v, Length)]
+        longest = patterned.get(name) or (bounds[0] if bounds else None)
+        assert longest is not None and longest <= columns[name].type.length, name

@@ -80,15 +80,16 @@ APPROVAL_DECISIONS = [("approved", _l("批准")), ("not_approved", _l("不批准
 class SubmitApplicationForm(FlaskForm):
     name = _text(_l("姓名"), required=True, max_length=50)
     gender = _choice(_l("性别"), [("male", _l("男")), ("female", _l("女"))])
-    ethnicity = _text(_l("民族"), required=True, max_length=20)
+    # No longer than the member record's columns (webapp/models/member.py): PostgreSQL refuses more.
+    ethnicity = _text(_l("民族"), required=True, max_length=16)
     birth_date = _date(_l("出生日期"), description=_l("须年满十八周岁方可申请入党（%(source)s第五条）", source=_DEV))
     id_number = StringField(_l("身份证号码"), validators=[
         Required(), Regexp(r"^\d{17}[\dXx]$", message=_l("身份证号码应为18位"))])
     education = SelectField(_l("学历"), validators=[Required()], choices=_options([
         ("postgraduate", _l("研究生")), ("undergraduate", _l("大学本科")), ("junior_college", _l("大学专科")),
         ("secondary", _l("中专或高中")), ("junior_high_or_below", _l("初中及以下"))]))
-    occupation = _text(_l("职业"))
-    work_unit = _text(_l("工作或学习单位"))
+    occupation = _text(_l("职业"), max_length=64)
+    work_unit = _text(_l("工作或学习单位"), max_length=120)
     youth_league_member = BooleanField(_l("共青团员"))
     phone = StringField(_l("联系电话"), validators=[Optional(), Regexp(r"^[\d+\- ]{5,20}$",
                                                                        message=_l("请填写有效的电话号码"))])
