@@ -82,6 +82,12 @@ def _workers(item: WorkItem) -> list[User]:
     return [item.assignee] if item.assignee is not None else reassign_candidates(item)
 
 
+def late_work_people(item: WorkItem, today: date) -> list[User]:
+    """Who is told that the work is late (overdue, 催办): the people it waits for and its unit's officers."""
+    people = {user.id: user for user in [*_workers(item), *unit_officers(item.unit_id, today)]}
+    return list(people.values())
+
+
 def _params(item: WorkItem, case: Case) -> dict:
     return {"step": item.title, "due": item.due_on, "case": case.title}
 
@@ -94,8 +100,7 @@ def _remind(writes: CaseWrites, org, item: WorkItem, today: date) -> None:
 
 
 def _overdue(writes: CaseWrites, org, item: WorkItem, today: date) -> None:
-    people = {user.id: user for user in [*_workers(item), *unit_officers(item.unit_id, today)]}
-    notify(people.values(), key=f"work_item:{item.id}:overdue", kind="overdue", message=OVERDUE_NOTICE,
+    notify(late_work_people(item, today), key=f"work_item:{item.id}:overdue", kind="overdue", message=OVERDUE_NOTICE,
            params=_params(item, writes.case), link=f"/inbox/{item.id}", case_id=item.case_id)
     record(writes, "overdue", None, step_code=item.step_code, summary=item.title,
            data={"due_on": item.due_on.isoformat()})

@@ -18,8 +18,9 @@ from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from .. import clock
+from ..cases.assignment import holders
 from ..extensions import db
-from ..models import Notification, Position, User
+from ..models import Notification, User
 from ..permissions import OFFICER_ROLES
 from ..templating import long_date
 
@@ -71,13 +72,7 @@ def is_app_relative(link: str) -> bool:
 
 def unit_officers(unit_id: int, day: date) -> list[User]:
     """The enabled holders, on ``day``, of an officer position (书记、副书记、组织委员) in the unit."""
-    query = (
-        select(User).join(Position, Position.user_id == User.id)
-        .where(Position.unit_id == unit_id, Position.role.in_(OFFICER_ROLES), Position.started_on <= day,
-               (Position.ended_on.is_(None)) | (Position.ended_on >= day), User.is_enabled.is_(True))
-        .distinct().order_by(User.id)
-    )
-    return list(db.session.scalars(query))
+    return holders(unit_id, OFFICER_ROLES, day)
 
 
 def unread_count(user_id: int) -> int:

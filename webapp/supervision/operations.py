@@ -8,7 +8,7 @@ from sqlalchemy.orm import joinedload
 from workflows.i18n import N_
 
 from .. import clock
-from ..cases.assignment import reassign_candidates
+from ..cases.escalation import late_work_people
 from ..cases.history import record
 from ..cases.locking import lock_case
 from ..cases.refusals import AlreadyHandled, stale_means_already_handled
@@ -16,7 +16,7 @@ from ..cases.views import case_title_loading
 from ..cases.writes import CaseWrites
 from ..extensions import db
 from ..models import SupervisionItem, User, WorkItem
-from ..notifications.service import notify, unit_officers
+from ..notifications.service import notify
 
 URGE_NOTICE = N_("催办：%(unit)s 督促尽快办理逾期的「%(step)s」（应于 %(due)s 前办理）：%(case)s")
 
@@ -64,9 +64,7 @@ def urge(item: SupervisionItem, actor: User) -> None:
     today = clock.today()
     if item.urged_at is not None and clock.as_utc(item.urged_at).astimezone(clock.LOCAL_ZONE).date() == today:
         raise AlreadyUrgedToday()
-    people = {u.id: u for u in [*([work.assignee] if work.assignee else reassign_candidates(work)),
-                                *unit_officers(work.unit_id, today)]}
-    notify(people.values(), key=f"supervision:{item.id}:urge:{today.isoformat()}", kind="urge",
+    notify(late_work_people(work, today), key=f"supervision:{item.id}:urge:{today.isoformat()}", kind="urge",
            message=URGE_NOTICE, params={"unit": item.unit.name, "step": item.title, "due": item.due_on,
                                         "case": case.title},
            link=f"/inbox/{work.id}", case_id=case.id)
