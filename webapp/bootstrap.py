@@ -1,8 +1,8 @@
 """What `flask init` puts into a new database: the shipped definitions and the lane registry.
 
 Both loaders only add what is missing, so running `init` again changes nothing: a process that
-already has a version keeps it (admins publish later versions from the browser), and a lane
-registry that holds any row is the admins' to edit.
+already has a version keeps it (admins publish later versions from the browser), and a lane the
+registry holds is the admins' to edit; a procedure shipped later brings its definition and lanes.
 """
 
 from __future__ import annotations
@@ -46,10 +46,11 @@ def load_shipped_definitions(directory: Path | None = None) -> list[str]:
 
 
 def load_lane_registry(path: Path | None = None) -> int:
-    """Fill the lane registry from ``lanes.json`` when it is empty; return the rows added."""
-    if db.session.scalar(db.select(LaneRuleRow.key).limit(1)) is not None:
-        return 0
-    rules = load_lane_rules(path or bpmn_dir() / "lanes.json")
+    """Add the lanes of ``lanes.json`` whose key the registry lacks (all of them into a new database, the
+    lanes of a newly shipped procedure into an older one); return the rows added. A lane the registry
+    holds is the admins' to edit and is never overwritten."""
+    stored = set(db.session.scalars(db.select(LaneRuleRow.key)))
+    rules = [r for r in load_lane_rules(path or bpmn_dir() / "lanes.json") if r.key not in stored]
     db.session.add_all(
         LaneRuleRow(key=r.key, label=r.label, selector=r.selector, positions=list(r.positions)) for r in rules
     )

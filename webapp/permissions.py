@@ -83,11 +83,13 @@ def can_view_case(user: User, case: Case) -> bool:
 OFFICER_ROLES = frozenset({"secretary", "deputy_secretary", "org_member"})
 
 
-def can_start_in(user: User, unit: OrgUnit) -> bool:
-    """Branch-level officers start cases for their branch; admins for any branch. Never in a committee,
-    a general branch or a party group: the procedures start where the member's file is kept (支部)."""
-    if unit.kind != "branch" or unit.status != "active":
+def can_start_in(user: User, unit: OrgUnit, procedure) -> bool:
+    """The unit's officers start a procedure's cases where it starts (its START_UNIT_KINDS: a recruitment in
+    the branch that keeps the member's file); admins in any such unit. Never in a closed unit."""
+    if unit.kind not in procedure.START_UNIT_KINDS or unit.status != "active":
         return False
+    if unit.is_temporary and not procedure.STARTS_IN_TEMPORARY_BRANCHES:
+        return False  # 临时党支部一般不发展党员、不收缴党费、不选举换届 (RULES.md §6.6)
     if user.is_admin:
         return True
     return bool(user.acting_roles_in(unit.id, clock.today()) & OFFICER_ROLES)

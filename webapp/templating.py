@@ -40,18 +40,8 @@ EVENT_KINDS = {
     "resume": N_("恢复"),
     "reroute": N_("重新路由"),
     "admin_edit": N_("管理员修改"),
+    "org_change": N_("组织变更"),
 }
-
-# Dates of a recruitment case (engine variables) shown in its summary, in the order they happen.
-KEY_DATES = (
-    ("application_date", N_("递交入党申请书")),
-    ("activist_date", N_("确定为入党积极分子")),
-    ("candidate_date", N_("确定为发展对象")),
-    ("resolution_date", N_("支部大会通过接收")),
-    ("probation_start", N_("预备期开始")),
-    ("probation_end", N_("预备期满")),
-    ("party_standing_since", N_("转为正式党员")),
-)
 
 WORK_ITEM_STATUSES = {"open": N_("办理中"), "completed": N_("已办"), "cancelled": N_("已取消")}
 
@@ -98,6 +88,10 @@ def event_summary(event) -> str:
     """An AuditEvent's summary as 全程纪实 shows it: step labels translated, anything else as recorded."""
     if event.kind in STEP_SUMMARY_KINDS:
         return step_list_label(event.summary)
+    recorded = event.data or {}
+    if event.kind == "org_change" and "message" in recorded:
+        message, params = recorded["message"], recorded.get("params", {})
+        return _(message) % params
     return event.summary or ""
 
 
@@ -156,7 +150,8 @@ def stage_progress(case) -> list[dict]:
 
 def key_dates(case) -> list[tuple[str, str]]:
     variables = case.variables or {}
-    return [(_(label), variables[name]) for name, label in KEY_DATES if variables.get(name)]
+    key_dates_of = getattr(PROCEDURES.get(case.process_key), "KEY_DATES", ())
+    return [(_(label), variables[name]) for name, label in key_dates_of if variables.get(name)]
 
 
 def html_lang() -> str:

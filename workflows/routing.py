@@ -38,7 +38,7 @@ def lane_rule_from_dict(entry: Mapping[str, Any]) -> LaneRule:
     return LaneRule(entry["key"], entry["label"], entry["selector"], tuple(entry["positions"]))
 
 
-SELECTORS = ("case_branch", "nearest_general_branch", "approving_committee", "filing_department",
+SELECTORS = ("case_branch", "upper_org", "nearest_general_branch", "approving_committee", "filing_department",
              "organisation_department")
 VARIABLE_SELECTORS = ("task_unit:", "case_unit:")
 
@@ -101,6 +101,10 @@ def _select(selector, tree, chain, case_variables, task_variables) -> OrgUnitRef
         return None
     if selector == "case_branch":
         return chain[0]
+    if selector == "upper_org":
+        # 上级党组织 (RULES.md §1.2 upper_org): the direct parent, which answers a 换届请示, files the
+        # elected committee and replies to a set-up or a dissolution (支部工作条例第二十一条).
+        return chain[1] if len(chain) > 1 else None
     if selector == "nearest_general_branch":
         return next((u for u in chain[1:] if u.kind == "general_branch"), None)
     if selector == "approving_committee":

@@ -144,9 +144,9 @@ def unit_starters(who, unit: str) -> bool:
     return KINDS[unit] == "branch" and (who.is_admin or acts_in(who, unit, STARTERS))
 
 
-# The 督办 of the world ({supervision}): an overdue item of 东街社区第一党支部, put before 城关镇党委, the
-# next lane up (基层党委, lanes.json). Urging is an act of that unit's lane positions; admins only read.
-SUPERVISING_UNIT = "town"
+# The 督办 of the world ({supervision}): an overdue item of 东街社区第一党支部, put before 东街社区党委, the
+# next lane up (上级党组织, lanes.json). Urging is an act of that unit's lane positions; admins only read.
+SUPERVISING_UNIT = "community"
 SUPERVISING_ROLES = {"secretary", "deputy_secretary", "org_member", "committee_member", "organizer"}
 
 

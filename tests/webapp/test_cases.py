@@ -8,7 +8,7 @@ from _ui_fixtures import application_form, start_application
 
 from webapp import clock
 from webapp.extensions import db
-from webapp.models import AuditEvent, Case, Member, ProcessDefinition
+from webapp.models import AuditEvent, Case, Member, OrgUnit, ProcessDefinition
 
 
 def _count(model) -> int:
@@ -50,7 +50,7 @@ def test_start_page_tells_a_member_without_an_officer_position_that_they_cannot_
 
     html = client.get("/cases/new?process=recruitment").get_data(as_text=True)
 
-    assert "您目前不能为任何党支部发起此流程" in html
+    assert "您目前不能为任何党组织发起此流程" in html
     assert 'name="birth_date"' not in html
 
 
@@ -163,3 +163,17 @@ def test_a_start_form_post_with_a_key_that_is_not_a_field_is_refused_and_creates
     assert response.status_code == 400 and "本环节表单没有的字段（stage）" in response.get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count()).select_from(Case)) == 0
+
+
+def test_no_recruitment_starts_in_a_temporary_branch(app, client, demo, login):
+    with app.app_context():
+        branch = db.session.get(OrgUnit, demo.unit_ids["branch1"])
+        branch.is_temporary = True
+        db.session.commit()
+    login(client, "branch1_secretary")
+
+    html = client.get("/cases/new?process=recruitment").get_data(as_text=True)
+    refused = client.get(f"/cases/new?process=recruitment&unit={demo.unit_ids['branch1']}")
+
+    assert "您目前不能为任何党组织发起此流程" in html
+    assert refused.status_code == 403

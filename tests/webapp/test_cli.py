@@ -196,3 +196,20 @@ def test_readme_lists_every_demo_login(demo):
 
     for entry in demo.logins:
         assert f"| `{entry.username}` | {entry.name} | {entry.positions} |" in readme
+
+
+def test_init_adds_the_lanes_a_newer_release_ships_and_keeps_the_admins_edits(empty_app):
+    runner = empty_app.test_cli_runner()
+    assert runner.invoke(args=["init"]).exit_code == 0
+    with empty_app.app_context():
+        edited = db.session.get(LaneRuleRow, "branch_secretary")
+        edited.label = "支部书记（本地）"
+        db.session.delete(db.session.get(LaneRuleRow, "general_branch"))
+        db.session.commit()
+
+    result = runner.invoke(args=["init"])
+
+    assert result.exit_code == 0, result.output
+    with empty_app.app_context():
+        assert db.session.get(LaneRuleRow, "general_branch") is not None
+        assert db.session.get(LaneRuleRow, "branch_secretary").label == "支部书记（本地）"

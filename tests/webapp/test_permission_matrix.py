@@ -273,7 +273,7 @@ def _add_supervision(branch_id: int) -> int:
     escalation.escalate_case(item.case_id, item.due_on + timedelta(days=1))
     db.session.commit()
     supervision = db.session.scalars(db.select(SupervisionItem).filter_by(work_item_id=item.id)).one()
-    assert supervision.unit_id == db.session.scalar(db.select(OrgUnit.id).filter_by(name="城关镇党委"))
+    assert supervision.unit_id == db.session.scalar(db.select(OrgUnit.id).filter_by(name="东街社区党委"))
     return supervision.id
 
 

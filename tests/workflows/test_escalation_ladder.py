@@ -57,9 +57,9 @@ def test_a_branch_directly_under_its_committee_is_supervised_by_the_committee():
     assert lane.key == "approving_committee" and unit.id == TOWN_BRANCH.parent_id
 
 
-def test_a_community_committee_without_admission_authority_passes_its_branch_to_the_town():
+def test_a_community_branch_is_supervised_by_its_community_committee_though_it_cannot_approve():
     unit, lane = supervising_unit(LANES, TREE, COMMUNITY_BRANCH.id, COMMUNITY_BRANCH, {})
-    assert (unit.id, lane.key) == (COMMUNITY.parent_id, "approving_committee")
+    assert (unit, lane.key) == (COMMUNITY, "upper_org")
 
 
 def test_an_approving_committee_is_supervised_by_the_organisation_department_that_files_its_admissions():

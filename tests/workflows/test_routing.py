@@ -92,3 +92,15 @@ def test_an_unknown_selector_is_refused():
 
     with pytest.raises(ValueError):
         lane_rule_from_dict({"key": "x", "label": "x", "selector": "everyone", "positions": ["secretary"]})
+
+
+@pytest.mark.parametrize(("unit", "upper"), [(BRANCH, GENERAL), (GENERAL, HOSPITAL), (COMMUNITY_BRANCH, COMMUNITY)])
+def test_the_upper_org_is_the_direct_parent_whatever_its_kind(unit, upper):
+    rule = LaneRule("upper_org", "上级党组织", "upper_org", ("secretary",))
+    assert resolve_unit(rule, TREE, unit.id, {}, {}) == upper
+
+
+def test_a_unit_without_parent_has_no_upper_org():
+    rule = LaneRule("upper_org", "上级党组织", "upper_org", ("secretary",))
+    with pytest.raises(NoResponsibleUnit):
+        resolve_unit(rule, TREE, ORPHAN.id, {}, {})

@@ -29,6 +29,7 @@ LANE_KEY = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 # What each unit selector of the router picks, as the admin reads it (workflows/routing.py).
 SELECTOR_LABELS = {
     "case_branch": N_("办件所在的党支部"),
+    "upper_org": N_("办件所在组织的直接上级党组织"),
     "nearest_general_branch": N_("办件所在支部上级最近的党总支"),
     "approving_committee": N_("有权审批接收预备党员的最近的上级党委（基层党委或党工委）"),
     "filing_department": N_("审批党委的再上一级党委组织部门（备案）"),

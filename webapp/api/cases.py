@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from flask import current_app, url_for
+from flask_babel import gettext
+
+from workflows.org import UNIT_KINDS
+from workflows.procedures import PROCEDURES
 
 from .. import permissions
 from ..cases import formkit, operations
@@ -26,9 +30,11 @@ def start_case():
     if unit is None:
         return api_error(404, "找不到该组织，请检查 unit_id。")
     user = api_user()
-    if unit.kind != "branch" or unit.status != "active":
-        return api_error(403, f"「{unit.name}」不是在册的党支部：办件只能在党支部发起。")
-    if not permissions.can_start_in(user, unit):
+    procedure = PROCEDURES[row.process_key]
+    if unit.kind not in procedure.START_UNIT_KINDS or unit.status != "active":
+        kinds = "、".join(gettext(UNIT_KINDS[kind]) for kind in procedure.START_UNIT_KINDS)
+        return api_error(403, f"「{unit.name}」不是在册的{kinds}：此流程只能在{kinds}发起。")
+    if not permissions.can_start_in(user, unit, procedure):
         return api_error(403, f"您不是「{unit.name}」的书记、副书记或组织委员，不能在该组织发起办件。")
     start = runtime().definition(row).start_step
     data = body.get("data") if isinstance(body.get("data"), dict) else {}

@@ -61,9 +61,12 @@ def step_context(procedure, unit_id: int, data: dict[str, Any], case_variables: 
     )
 
 
-def member_from_start_form(procedure, unit: OrgUnit, data: dict[str, Any]) -> Member | None:
-    """The new subject a start form describes (an applicant), or None for procedures on existing subjects."""
-    if getattr(procedure, "SUBJECT_KIND", None) != "new_member":
+def subject_from_start_form(procedure, unit: OrgUnit, data: dict[str, Any]) -> Member | None:
+    """The member a case is about: new from the start form (an applicant), the existing member the start
+    form names (``member_id``), or None when the case is about its unit (workflows/procedures SUBJECT_KIND)."""
+    if procedure.SUBJECT_KIND == "member":
+        return db.session.get(Member, int(data["member_id"]))
+    if procedure.SUBJECT_KIND != "new_member":
         return None
     values = {c: data.get(c) for c in SUBJECT_COLUMNS if data.get(c) not in (None, "")}
     if "birth_date" in values:

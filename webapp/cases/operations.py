@@ -16,6 +16,8 @@ from workflows.calendar import parse_date
 from workflows.engine import ReadyTask
 from workflows.errors import EngineError, NoResponsibleUnit, StateUnreadable, TaskNotReady
 from workflows.escalation import NONE, Ladder
+from workflows.guards import violation
+from workflows.i18n import N_
 from workflows.org import OrgUnitRef
 from workflows.procedures import PROCEDURES
 from workflows.routing import intermediate_deliberators, resolve_unit
@@ -30,9 +32,10 @@ from ..orgtree import DbOrgTree
 from ..runtime import runtime
 from .assignment import claim_work_item, reassign_candidates, reassign_work_item  # noqa: F401 (the views' API)
 from .case_errors import ROUTING_ERROR, STOPPED_KINDS, engine_error_detail, error_text
-from .context import member_from_start_form, step_context
+from .context import step_context, subject_from_start_form
 from .history import record
 from .locking import lock_case, lock_case_of, lock_case_unless_held, locked_open_items
+from .org_changes import apply_org_changes
 from .refusals import AlreadyHandled, CaseError, CaseInError, CaseStopped, GuardFailed, stale_means_already_handled
 from .writes import CaseWrites
 
@@ -57,14 +60,17 @@ def start_case(definition_row: ProcessDefinition, unit: OrgUnit, data: dict[str,
         raise GuardFailed(violations)
 
     variables = {**procedure.derive(start.form_key, data, ctx), **_routing_facts(org.chain)}
-    subject = member_from_start_form(procedure, unit, data)
+    subject = subject_from_start_form(procedure, unit, data)
+    if procedure.SUBJECT_KIND == "member" and (subject is None or subject.unit_id != unit.id):
+        raise GuardFailed([violation("member_id", N_("所选党员不在%(unit)s的名册中，请从本组织的党员中选择。"),
+                                     "subject", "", unit=unit.name)])
     try:
         workflow = rt.engine.start(definition, variables, org.settings, clock.now())
     except EngineError as err:
         raise CaseError(err) from err
     now = clock.now()
     case = Case(
-        business_key=_business_key(definition.process_id), process_key=definition.process_id,
+        business_key=_business_key(procedure.BUSINESS_KEY_PREFIX), process_key=definition.process_id,
         definition_id=definition_row.id, unit_id=unit.id, top_org_id=unit.top_org_id,
         title=" · ".join(x for x in (definition.name, subject.name if subject else None, unit.name) if x),
         status="running", state="", variables={}, started_by_id=actor.id, started_at=now, updated_at=now,
@@ -78,6 +84,7 @@ def start_case(definition_row: ProcessDefinition, unit: OrgUnit, data: dict[str,
         _record_timers(writes, definition, rt.engine.fired_timer_events(workflow))
         _save_submission(writes, None, start.step_code, start.form_key, data, actor)
         _apply_member_changes(writes, procedure, start.form_key, data, variables, variables)
+        apply_org_changes(writes, procedure.org_changes(start.form_key, data, variables), actor)
         _after_engine_step(writes, definition, workflow, [], org, actor)
         writes.write()
     return case
@@ -143,6 +150,7 @@ def _complete(writes: CaseWrites, config: OrgConfig, item: WorkItem, other_open_
     _record_timers(writes, definition, fired)
     _save_submission(writes, item, item.step_code, item.form_key, data, actor)
     _apply_member_changes(writes, procedure, item.form_key, data, derived, {**case_variables, **derived})
+    apply_org_changes(writes, procedure.org_changes(item.form_key, data, {**case_variables, **derived}), actor)
     _after_engine_step(writes, definition, workflow, other_open_items, org, actor)
     return False
 
@@ -331,6 +339,5 @@ def _apply_member_changes(writes: CaseWrites, procedure, form_key, data, derived
         writes.update(Member, subject_id, **values)
 
 
-def _business_key(process_key: str) -> str:
-    prefix = {"recruitment": "FZ"}.get(process_key, process_key[:2].upper())
+def _business_key(prefix: str) -> str:
     return f"{prefix}-{clock.today():%Y%m%d}-{secrets.token_hex(3).upper()}"

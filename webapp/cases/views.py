@@ -52,7 +52,7 @@ def new():
     row = definitions.get(request.args.get("process", ""))
     if row is None:
         return render_template("cases/new.html", step="procedure", definitions=list(definitions.values()))
-    units = startable_units(current_user)
+    units = startable_units(current_user, row.process_key)
     unit = _chosen_unit(units)
     if unit is None:
         return render_template("cases/new.html", step="unit", definition=row, units=units)
@@ -242,14 +242,13 @@ def startable_definitions() -> dict[str, ProcessDefinition]:
     return found
 
 
-def startable_units(user: User) -> list[OrgUnit]:
-    """Branches where the user may start a case (permissions.can_start_in)."""
-    if user.is_admin:
-        query = db.select(OrgUnit).filter_by(kind="branch", status="active")
-    else:
-        ids = {p.unit_id for p in user.active_positions(clock.today())}
-        query = db.select(OrgUnit).where(OrgUnit.id.in_(ids), OrgUnit.kind == "branch", OrgUnit.status == "active")
-    return [u for u in db.session.scalars(query.order_by(OrgUnit.id)) if permissions.can_start_in(user, u)]
+def startable_units(user: User, process_key: str) -> list[OrgUnit]:
+    """Units where the user may start a case of the procedure (permissions.can_start_in)."""
+    procedure = PROCEDURES[process_key]
+    query = db.select(OrgUnit).where(OrgUnit.kind.in_(procedure.START_UNIT_KINDS), OrgUnit.status == "active")
+    if not user.is_admin:
+        query = query.where(OrgUnit.id.in_({p.unit_id for p in user.active_positions(clock.today())}))
+    return [u for u in db.session.scalars(query.order_by(OrgUnit.id)) if permissions.can_start_in(user, u, procedure)]
 
 
 def _chosen_unit(units: list[OrgUnit]) -> OrgUnit | None:

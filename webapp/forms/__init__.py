@@ -22,34 +22,9 @@ from wtforms.fields.core import UnboundField
 
 from . import recruitment
 
-FORMS: dict[str, type[FlaskForm]] = {
-    "R01_submit_application": recruitment.SubmitApplicationForm,
-    "R02_initial_talk": recruitment.InitialTalkForm,
-    "R03_designate_activist": recruitment.DesignateActivistForm,
-    "R04_file_activist": recruitment.FilingForm,
-    "R05_assign_mentors": recruitment.AssignMentorsForm,
-    "R06_cultivation_review": recruitment.CultivationReviewForm,
-    "R07_designate_candidate": recruitment.DesignateCandidateForm,
-    "R08_file_candidate": recruitment.FileCandidateForm,
-    "R09_assign_sponsors": recruitment.AssignSponsorsForm,
-    "R10_political_review": recruitment.PoliticalReviewForm,
-    "R11_intensive_training": recruitment.IntensiveTrainingForm,
-    "R12_committee_review": recruitment.CommitteeReviewForm,
-    "R13_pre_review": recruitment.PreReviewForm,
-    "R14_fill_admission_form": recruitment.FillAdmissionFormForm,
-    "R15_assembly_admission_vote": recruitment.VoteForm,
-    "intermediate_deliberation": recruitment.IntermediateDeliberationForm,
-    "R16_committee_talk": recruitment.CommitteeTalkForm,
-    "R17_committee_approval": recruitment.CommitteeApprovalForm,
-    "R18_file_upper_department": recruitment.FileUpperDepartmentForm,
-    "R19_assign_branch_group": recruitment.AssignBranchGroupForm,
-    "R20_oath": recruitment.OathForm,
-    "R21_probation_review": recruitment.ProbationReviewForm,
-    "R22_regularization_application": recruitment.RegularizationApplicationForm,
-    "R23_assembly_regularization_vote": recruitment.AssemblyRegularizationVoteForm,
-    "R24_committee_regularization_approval": recruitment.CommitteeRegularizationApprovalForm,
-    "R25_archive_dossier": recruitment.ArchiveDossierForm,
-}
+# Every procedure's step forms by form key; form keys are unique across procedures (the publish check
+# knows a form key, not the procedure it belongs to).
+FORMS: dict[str, type[FlaskForm]] = {**recruitment.FORMS}
 
 # Fields that are never engine input.
 _NOT_INPUT = ("csrf_token", "submit")

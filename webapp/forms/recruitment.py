@@ -5,72 +5,24 @@ by ``workflows.procedures.recruitment.check`` after ``form.validate()``.  Member
 no choices: the caller fills them from the branch roster before validating.
 """
 
-from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (
-    BooleanField,
-    DateField,
-    IntegerField,
-    RadioField,
-    SelectField,
-    SelectMultipleField,
-    StringField,
-    TextAreaField,
-)
-from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Length, NumberRange, Optional, Regexp, ValidationError
+from wtforms import BooleanField, SelectField, StringField
+from wtforms.validators import Optional, Regexp
 
 from workflows.procedures.recruitment_decisions import ARCHIVE_ITEMS
 
-from .validators import PlausibleDate, Required, RequiredInput
+from .fields import PickList
+from .fields import area_field as _area
+from .fields import choice_field as _choice
+from .fields import count_field as _count
+from .fields import date_field as _date
+from .fields import members_field as _members
+from .fields import options as _options
+from .fields import text_field as _text
+from .validators import Required
 
 _DEV = _l("《中国共产党发展党员工作细则》")  # lazy: translated where the description is shown
-
-
-def _options(pairs):
-    """(value, label) pairs as WTForms 3.3 wants choices (tuples are deprecated)."""
-    return [SelectChoice(value, label) for value, label in pairs]
-
-
-def _needed(required):
-    return Required() if required else Optional()
-
-
-def _date(label, required=True, description=""):
-    return DateField(label, format="%Y-%m-%d", validators=[_needed(required), PlausibleDate()], description=description)
-
-
-def _text(label, required=False, max_length=200, description=""):
-    return StringField(label, validators=[_needed(required), Length(max=max_length)], description=description)
-
-
-def _area(label, required=False, description=""):
-    return TextAreaField(label, validators=[_needed(required), Length(max=5000)], description=description)
-
-
-def _count(label, required=True, description="", maximum=100000):
-    needed = RequiredInput() if required else Optional()
-    return IntegerField(label, validators=[needed, NumberRange(min=0, max=maximum)], description=description)
-
-
-def _choice(label, choices, required=True, description=""):
-    return RadioField(label, choices=_options(choices), validators=[_needed(required)], description=description)
-
-
-class PickList(SelectMultipleField):
-    """Several values from a list, refused in Chinese when one is off the list: WTForms' own message
-    for that stays English (its Chinese catalogue marks it fuzzy, so it is never compiled)."""
-
-    def pre_validate(self, form):
-        try:
-            super().pre_validate(form)
-        except ValidationError:
-            raise ValidationError(gettext("所选的值不在可选范围内，请从列表中重新选择。")) from None
-
-
-def _members(label, description=""):
-    return PickList(label, coerce=int, choices=[], validators=[Required()], description=description)
 
 
 FILING_RESULTS = [("filed", _l("同意备案")), ("returned", _l("退回修改"))]
@@ -311,3 +263,33 @@ class ArchiveDossierForm(FlaskForm):
     archived_at = _date(_l("归档日期"))
     archivist = _text(_l("经办人"))
 
+
+# The step forms of recruitment by form key (webapp/forms/__init__.py joins every procedure's).
+FORMS = {
+    "R01_submit_application": SubmitApplicationForm,
+    "R02_initial_talk": InitialTalkForm,
+    "R03_designate_activist": DesignateActivistForm,
+    "R04_file_activist": FilingForm,
+    "R05_assign_mentors": AssignMentorsForm,
+    "R06_cultivation_review": CultivationReviewForm,
+    "R07_designate_candidate": DesignateCandidateForm,
+    "R08_file_candidate": FileCandidateForm,
+    "R09_assign_sponsors": AssignSponsorsForm,
+    "R10_political_review": PoliticalReviewForm,
+    "R11_intensive_training": IntensiveTrainingForm,
+    "R12_committee_review": CommitteeReviewForm,
+    "R13_pre_review": PreReviewForm,
+    "R14_fill_admission_form": FillAdmissionFormForm,
+    "R15_assembly_admission_vote": VoteForm,
+    "intermediate_deliberation": IntermediateDeliberationForm,
+    "R16_committee_talk": CommitteeTalkForm,
+    "R17_committee_approval": CommitteeApprovalForm,
+    "R18_file_upper_department": FileUpperDepartmentForm,
+    "R19_assign_branch_group": AssignBranchGroupForm,
+    "R20_oath": OathForm,
+    "R21_probation_review": ProbationReviewForm,
+    "R22_regularization_application": RegularizationApplicationForm,
+    "R23_assembly_regularization_vote": AssemblyRegularizationVoteForm,
+    "R24_committee_regularization_approval": CommitteeRegularizationApprovalForm,
+    "R25_archive_dossier": ArchiveDossierForm,
+}

@@ -19,9 +19,14 @@ from workflows.procedures import recruitment_decisions, recruitment_guards
 from workflows.procedures.recruitment_data import CHANGES, DERIVERS, STEP_FIELDS
 
 PROCESS_KEY = "recruitment"
+BUSINESS_KEY_PREFIX = "FZ"
 
-# The case's subject is a new person, created from the start form (R01).
+# The case's subject is a new person, created from the start form (R01), who applies to the branch
+# of their work or study unit (细则第六条): cases start in a branch.
 SUBJECT_KIND = "new_member"
+START_UNIT_KINDS: tuple[str, ...] = ("branch",)
+# 临时党支部一般不发展党员: its activists are reported back to their home branch (RULES.md §6.6).
+STARTS_IN_TEMPORARY_BRANCHES = False
 
 # The five stages of 《发展党员工作细则》; BPMN tasks carry the key in their "stage" property.
 STAGES: tuple[tuple[str, str], ...] = (
@@ -88,6 +93,17 @@ MEMBER_STAGES: tuple[str, ...] = (
     "withdrawn", "not_approved", "probation_revoked",
 )
 
+# Dates of a case (engine variables) shown in its summary, in the order they happen.
+KEY_DATES: tuple[tuple[str, str], ...] = (
+    ("application_date", N_("递交入党申请书")),
+    ("activist_date", N_("确定为入党积极分子")),
+    ("candidate_date", N_("确定为发展对象")),
+    ("resolution_date", N_("支部大会通过接收")),
+    ("probation_start", N_("预备期开始")),
+    ("probation_end", N_("预备期满")),
+    ("party_standing_since", N_("转为正式党员")),
+)
+
 GUARDS = {**recruitment_guards.GUARDS, **recruitment_decisions.GUARDS}
 
 END_STATUS: Mapping[str, str] = {
@@ -138,6 +154,11 @@ def member_changes(step_code: str, data: Mapping[str, Any], derived: Mapping[str
     """
     change = CHANGES.get(step_key(step_code))
     return change(data, {**case_data, **derived}) if change else {}
+
+
+def org_changes(step_code: str, data: Mapping[str, Any], case_data: Mapping[str, Any]) -> list:
+    """Recruitment changes only its subject's member record (``member_changes``), never the organisation."""
+    return []
 
 
 def _case_date(case_data: Mapping[str, Any], name: str) -> date:
