@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy.orm import joinedload
 
 from workflows.calendar import add_months, add_years, parse_date
+from workflows.procedures import recruitment
 
 from . import clock
 from .cases import formkit, operations
@@ -96,6 +97,8 @@ _ANSWERS: Mapping[str, Callable[[date, StepFacts], dict[str, Any]]] = {
     "R04": _filing,
     "R05": lambda d, f: {"mentor_ids": list(f.member_ids[1:3]), "assigned_at": _iso(d)},
     "R06": lambda d, f: {**_review(d, f, "activist_date"), "cultivation_next": "propose_candidate"},
+    "R06b": lambda d, f: _review(d, f, "activist_date"),
+    "R21b": lambda d, f: _review(d, f, "probation_start"),
     "R07": lambda d, f: {"group_opinion": "党小组同意列为发展对象。", "mentor_opinion": "培养联系人同意。",
                          "members_and_masses_method": "座谈会", "members_and_masses_participants": "党员、群众代表12人",
                          "members_and_masses_summary": "群众认可，无反对意见。",
@@ -143,7 +146,7 @@ _ANSWERS: Mapping[str, Callable[[date, StepFacts], dict[str, Any]]] = {
 
 def step_data(step_code: str, facts: StepFacts, overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """The main-path answers of a recruitment step (its code or form key), changed by ``overrides``."""
-    key = "R15b" if step_code.endswith("intermediate_deliberation") else step_code.split("_", 1)[0]
+    key = "R21b" if step_code == "R21b_periodic_review" else recruitment.step_key(step_code)
     data = {name: value for name, value in _ANSWERS[key](facts.today, facts).items() if value is not None}
     for name, value in (overrides or {}).items():
         if value is None:
@@ -212,6 +215,7 @@ DEMO_CASES = (
     # a talk that is late (细则第七条: within a month): the worker's first tick puts it before 城关镇党委 (督办)
     ("town_branch", ("何志强", "male", 29, "undergraduate", "镇农业服务中心技术员"), "R02_initial_talk", 40),
     ("community_branch", ("梁国栋", "male", 42, "junior_college", "社区志愿服务队队长"), "R06_cultivation_review", 150),
+    ("community_branch", ("韩晓东", "male", 24, "undergraduate", "社区网格员"), "R02_initial_talk", 10),
     ("community_branch", ("潘小燕", "female", 35, "secondary", "社区超市店主"), "R15b_intermediate_deliberation", 3),
 )
 

@@ -41,13 +41,14 @@ EVENT_KINDS = {
     "reroute": N_("重新路由"),
     "admin_edit": N_("管理员修改"),
     "org_change": N_("组织变更"),
+    "cancel": N_("撤销待办"),
 }
 
 WORK_ITEM_STATUSES = {"open": N_("办理中"), "completed": N_("已办"), "cancelled": N_("已取消")}
 
 # Kinds of AuditEvent whose summary is a step label (Case.current_step for reroute).
 STEP_SUMMARY_KINDS = frozenset({"start", "complete", "claim", "reassign", "finish", "reroute", "resume", "timer",
-                                "due_soon", "overdue", "escalate", "urge"})
+                                "cancel", "due_soon", "overdue", "escalate", "urge"})
 
 
 def definition_label(text: str | None) -> str:

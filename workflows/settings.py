@@ -56,6 +56,8 @@ RECRUITMENT_SETTINGS: tuple[RuleSetting, ...] = (
          N_("支部考察入党积极分子的间隔（月）"), 1, 6),
     _int("activist.revisit_months", 6, N_("地方实施办法 [L]"),
          N_("暂缓确定入党积极分子后再次研究的间隔（月）"), 1, 24),
+    _int("periodic_review.within_days", 30, N_("设计约定 [design]"),
+         N_("定期考察（入党积极分子每半年、预备党员每季度）到期后完成考察的期限（天）"), 1, 90),
     _int("thought_report_interval_months", 3, N_("地方实施办法 [L]"), N_("思想汇报间隔（月）"), 1, 6),
     _int("mentor_count.min", 1, N_("《发展党员工作细则》第九条 [N-DEV]"), N_("培养联系人最少人数"), 1, 2),
     _int("mentor_count.max", 2, N_("《发展党员工作细则》第九条 [N-DEV]"), N_("培养联系人最多人数"), 1, 2),

@@ -196,3 +196,25 @@ def test_an_overdue_notice_reads_in_the_readers_language_with_the_step_translate
             english = render(notice)
     assert chinese.startswith("「党组织派人谈话」已逾期，应于 ")
     assert english.startswith("“Talk with the applicant” is overdue; it was due by ")
+
+
+def test_a_limit_already_past_when_its_step_opens_escalates_within_that_step_not_at_the_next_tick(sc):
+    """The branch records a 支部大会 resolution four months after the meeting: the approval is overdue from
+    the moment it reaches the committee (细则: 三个月内审批), and goes to the department at once."""
+    from recruitment_driver import do_step, start
+
+    start(sc, "town_branch")
+    drive(sc, "R15_assembly_admission_vote")
+    meeting = sc.clock.today
+    sc.clock.move_to(add_days(add_months(meeting, 4), 2))
+
+    do_step(sc, "R15_assembly_admission_vote", resolution_date=meeting.isoformat())
+    do_step(sc, "R16_committee_talk")  # the committee's talk; then the approval opens, already late
+
+    with sc.app.app_context():
+        (approval,) = db.session.scalars(db.select(WorkItem).filter_by(case_id=sc.case_id, status="open"))
+        assert (approval.step_code, approval.escalation_level) == ("R17_committee_approval", 3)
+    assert supervision(sc.app, sc.case_id) == [("中共城关县委组织部", "城关镇党委", "上级党委审批",
+                                                add_months(meeting, 3))]
+    assert told(sc.app, "supervision") == ["county_org_staff"]
+    assert ("timer", "审批逾期") in events(sc.app, sc.case_id)

@@ -25,7 +25,7 @@ PARAMETERS_OF_RULES_3_4 = {
 OUTCOME_SETTINGS = {
     "political_review.fail_target": "cultivation", "approval.refusal_target": "development_candidate",
     "activist.revisit_months": 6, "revote_cooldown_months": 0, "regularization.reminder_days": 30,
-    "assembly.quorum_strict": True,
+    "assembly.quorum_strict": True, "periodic_review.within_days": 30,
 }
 
 

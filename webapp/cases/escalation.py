@@ -24,9 +24,9 @@ from ..models import Case, SupervisionItem, User, WorkItem
 from ..notifications.service import notify, unit_officers
 from ..runtime import runtime
 from .assignment import holders, reassign_candidates
+from .case_org import org_around
 from .history import record
 from .locking import lock_case_unless_held
-from .operations import org_around
 from .writes import CaseWrites
 
 DUE_SOON = N_("「%(step)s」将于 %(due)s 到期：%(case)s")

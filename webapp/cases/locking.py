@@ -33,7 +33,8 @@ def lock_case_unless_held(case_id: int) -> Case | None:
 # Statements of the completion path are built once, on the tables (plain rows, no ORM step).
 _cases, _items = Case.__table__, WorkItem.__table__
 _OPEN_ITEMS_LOCKED = (
-    db.select(_cases.c.version, TOKEN, _items.c.id, _items.c.task_id, _items.c.assignee_id)
+    db.select(_cases.c.version, TOKEN, _items.c.id, _items.c.task_id, _items.c.assignee_id, _items.c.step_code,
+              _items.c.title)
     .select_from(_cases.outerjoin(_items, and_(_items.c.case_id == _cases.c.id, _items.c.status == "open")))
     .where(_cases.c.id == bindparam("case_id")).order_by(_items.c.id).with_for_update(of=_cases)
 )

@@ -8,7 +8,6 @@ a stale version leaves nothing half-written. Every change of a case goes through
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -21,17 +20,17 @@ from workflows.i18n import N_
 from workflows.org import OrgUnitRef
 from workflows.procedures import PROCEDURES
 from workflows.routing import intermediate_deliberators, resolve_unit
-from workflows.settings import RuleSettings
 from workflows.specs import Definition
 
 from .. import clock
 from ..extensions import db
 from ..models import Case, Member, OrgUnit, ProcessDefinition, Submission, User, WorkItem
-from ..orgcache import OrgConfig, current_config
-from ..orgtree import DbOrgTree
+from ..orgcache import OrgConfig
 from ..runtime import runtime
+from . import escalation
 from .assignment import claim_work_item, reassign_candidates, reassign_work_item  # noqa: F401 (the views' API)
 from .case_errors import ROUTING_ERROR, STOPPED_KINDS, engine_error_detail, error_text
+from .case_org import CaseOrg, org_around
 from .context import step_context, subject_from_start_form
 from .history import record
 from .locking import lock_case, lock_case_of, lock_case_unless_held, locked_open_items
@@ -81,12 +80,15 @@ def start_case(definition_row: ProcessDefinition, unit: OrgUnit, data: dict[str,
     writes = CaseWrites(case)
     with db.session.no_autoflush:
         record(writes, "start", actor, step_code=start.step_code, summary=start.label, data=data)
-        _record_timers(writes, definition, rt.engine.fired_timer_events(workflow))
+        fired = rt.engine.fired_timer_events(workflow)
+        _record_timers(writes, definition, fired)
         _save_submission(writes, None, start.step_code, start.form_key, data, actor)
         _apply_member_changes(writes, procedure, start.form_key, data, variables, variables)
         apply_org_changes(writes, procedure.org_changes(start.form_key, data, variables), actor)
         _after_engine_step(writes, definition, workflow, [], org, actor)
         writes.write()
+    # A timer a date already past fired within the start acts as if the worker had fired it.
+    escalation.act_on_timers(case.id, fired, clock.today())
     return case
 
 
@@ -101,10 +103,13 @@ def complete_work_item(item: WorkItem, data: dict[str, Any], actor: User) -> Cas
         raise CaseInError(case)
     writes = CaseWrites(case)
     with db.session.no_autoflush:  # written at the end, once every change is known
-        stopped = _complete(writes, config, item, [i for i in open_items if i.id != item.id], data, actor)
+        stopped, fired = _complete(writes, config, item, [i for i in open_items if i.id != item.id], data, actor)
         writes.write()
     if stopped:
         raise CaseStopped(case)
+    # A timer a date already past fired within the step (a limit counted from a legal date entered late)
+    # acts as if the worker had fired it: escalated, notified.
+    escalation.act_on_timers(case.id, fired, clock.today())
     return case
 
 
@@ -114,8 +119,9 @@ def is_stopped(case: Case) -> bool:
 
 
 def _complete(writes: CaseWrites, config: OrgConfig, item: WorkItem, other_open_items: list, data: dict[str, Any],
-              actor: User) -> bool:
-    """Run the step; True when the engine stopped the case instead (then only the error is written)."""
+              actor: User) -> tuple[bool, list[str]]:
+    """Run the step: (True, []) when the engine stopped the case instead (then only the error is written),
+    else (False, the timer events that fired within the step)."""
     case = writes.case
     rt = runtime()
     definition = rt.definition_of(case.definition_id)
@@ -125,7 +131,7 @@ def _complete(writes: CaseWrites, config: OrgConfig, item: WorkItem, other_open_
         workflow = rt.serializer.loads(case.state)
     except StateUnreadable as err:
         _stop_case(writes, "state", item.step_code, item.title, err, actor)
-        return True
+        return True, []
     # The engine's variables as of the last step: written with the state, in the same statement,
     # so they are what rt.engine.case_data(workflow) would compute again.
     case_variables = dict(case.variables)
@@ -142,7 +148,7 @@ def _complete(writes: CaseWrites, config: OrgConfig, item: WorkItem, other_open_
         raise AlreadyHandled() from err
     except EngineError as err:
         _stop_case(writes, "engine", item.step_code, item.title, err, actor)
-        return True
+        return True, []
     # Unclaimed or claimed by the actor (complete_work_item checked): the actor is its assignee now.
     writes.update(WorkItem, item.id, status="completed", completed_at=clock.now(), completed_by_id=actor.id,
                   assignee_id=actor.id)
@@ -152,7 +158,7 @@ def _complete(writes: CaseWrites, config: OrgConfig, item: WorkItem, other_open_
     _apply_member_changes(writes, procedure, item.form_key, data, derived, {**case_variables, **derived})
     apply_org_changes(writes, procedure.org_changes(item.form_key, data, {**case_variables, **derived}), actor)
     _after_engine_step(writes, definition, workflow, other_open_items, org, actor)
-    return False
+    return False, fired
 
 
 def _stop_case(writes: CaseWrites, kind: str, step_code: str | None, step_label: str | None, err: EngineError,
@@ -223,29 +229,12 @@ def reroute_case(case: Case, actor: User) -> bool:
     return running
 
 
-@dataclass(frozen=True)
-class _Org:
-    """What an operation knows of the organisation around its case's unit."""
-
-    config: OrgConfig
-    tree: DbOrgTree
-    chain: list[OrgUnitRef]
-    settings: RuleSettings
-
-
-def org_around(unit_id: int, config: OrgConfig | None = None) -> _Org:
-    config = config or current_config()
-    tree = config.tree()
-    chain = tree.load_chain(unit_id)
-    return _Org(config, tree, chain, config.settings(chain))
-
-
 def _routing_facts(chain: list[OrgUnitRef]) -> dict[str, Any]:
     """Facts of the organisation tree the definition's gateways and multi-instance steps read."""
     return {"deliberating_units": [u.id for u in intermediate_deliberators(chain)]}
 
 
-def _after_engine_step(writes: CaseWrites, definition: Definition, workflow, open_items: list, org: _Org,
+def _after_engine_step(writes: CaseWrites, definition: Definition, workflow, open_items: list, org: CaseOrg,
                        actor) -> None:
     """Persist the engine state and project the ready user tasks into work items."""
     case = writes.case
@@ -267,14 +256,17 @@ def _after_engine_step(writes: CaseWrites, definition: Definition, workflow, ope
     _sync_work_items(writes, definition, snapshot, open_items, org, actor)
 
 
-def _sync_work_items(writes: CaseWrites, definition, snapshot, open_items, org: _Org, actor) -> None:
+def _sync_work_items(writes: CaseWrites, definition, snapshot, open_items, org: CaseOrg, actor) -> None:
     """Close the open items (``id``, ``task_id``) whose task is no longer ready; open one, routed, for
     each newly ready task."""
     case = writes.case
     ready_ids = {t.task_id for t in snapshot.ready}
     for item in open_items:
         if item.task_id not in ready_ids:
+            # A step the flow left behind (a lapsed approval, a periodic review that the conclusion of
+            # 培养教育考察 replaced): closed and recorded, never dropped silently (RULES.md §2.9).
             writes.update(WorkItem, item.id, status="cancelled")
+            record(writes, "cancel", actor, step_code=item.step_code, summary=item.title)
     known = {item.task_id for item in open_items}
     lane_rules = org.config.lanes()
     procedure = PROCEDURES[definition.process_id]

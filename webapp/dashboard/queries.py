@@ -17,7 +17,7 @@ from sqlalchemy import case, func
 from ..extensions import db
 from ..members.waiting import BUCKETS, WAITING_STAGES, bucket_of, stage_began
 from ..models import Case, Member, OrgUnit, WorkItem
-from ..orgs.term_status import warning_horizon
+from ..orgs.term_status import term_status
 from ..templating import week_end
 
 
@@ -135,8 +135,7 @@ def _stage_row(stage: str, days: list[int | None]) -> StageRow:
 
 
 def expiring_terms(units: list[OrgUnit], today: date) -> list[TermRow]:
-    """Units whose term has ended or ends within the warning period, the most urgent first."""
-    horizon = warning_horizon(today)
+    """Units whose term has ended or is reminded as ending (term_status), the most urgent first."""
     rows = [TermRow(unit, unit.term_due_on, (unit.term_due_on - today).days) for unit in units
-            if unit.term_due_on is not None and unit.term_due_on <= horizon and unit.status == "active"]
+            if unit.status == "active" and term_status(unit.term_due_on, today, unit.id) in ("ending", "overdue")]
     return sorted(rows, key=lambda row: (row.due_on, row.unit.id))

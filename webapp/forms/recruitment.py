@@ -101,7 +101,12 @@ class ReviewCycleForm(FlaskForm):
 class CultivationReviewForm(ReviewCycleForm):
     cultivation_next = _choice(_l("下一步"), [
         ("review_again", _l("继续培养考察")), ("propose_candidate", _l("提请确定为发展对象"))],
-        description=_l("党支部每半年考察一次（%(source)s第十一条）", source=_DEV))
+        description=_l("培养教育考察的结论；每半年一次的支部定期考察到期时另行送达待办（%(source)s第十一条）",
+                       source=_DEV))
+
+
+class PeriodicReviewForm(ReviewCycleForm):
+    """R06b, R21b: the branch's review when its interval comes round (细则第十一条: 每半年; 预备党员每季度 [L])."""
 
 
 class DesignateCandidateForm(FlaskForm):
@@ -272,6 +277,7 @@ FORMS = {
     "R04_file_activist": FilingForm,
     "R05_assign_mentors": AssignMentorsForm,
     "R06_cultivation_review": CultivationReviewForm,
+    "periodic_review": PeriodicReviewForm,
     "R07_designate_candidate": DesignateCandidateForm,
     "R08_file_candidate": FileCandidateForm,
     "R09_assign_sponsors": AssignSponsorsForm,

@@ -64,7 +64,7 @@ def _node(unit: OrgUnit, box: Box, counts: dict, totals: dict, secretaries: dict
         lines.append(("org-chart-warn", fit(f"{kind} · {_('书记空缺')}", LINE_UNITS)))
     if unit.kind not in NO_SECRETARY_KINDS:  # members are counted in branches and summed above them
         lines.append(("org-chart-facts", fit(_members_line(unit, counts, totals), LINE_UNITS)))
-    status = term_status(unit.term_due_on, today)
+    status = term_status(unit.term_due_on, today, unit.id)
     if status is not None:
         lines.append((f"org-chart-term-{status}", fit(_term_line(unit, status, today), LINE_UNITS)))
     return Node(unit, box, wrap(unit.name, NAME_UNITS, 2), tuple(lines), status)

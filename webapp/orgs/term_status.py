@@ -1,29 +1,35 @@
-"""A unit's term (任期) as the 督办 page and the organisation chart show it: ok, ending soon, overdue.
+"""A unit's term (任期) as the 督办 page, the organisation list and the chart show it: ok, ending soon, overdue.
 
-Only ``OrgUnit.term_due_on`` (the end of the current term) is read here.
+Only ``OrgUnit.term_due_on`` (the end of the current term) is read here. "Ending soon" begins on the day the
+timer worker reminds the unit (TM17, ``term.reminder_months`` before the end in the unit's own settings, six by
+default: RULES.md §4.7), so that the pages and the reminder agree.
 """
 
 from __future__ import annotations
 
 from datetime import date
 
-from workflows.calendar import add_months
+from workflows.settings import RuleSettings, SettingError
+from workflows.terms import reminder_day
 
-# 换届提醒: the upper organisation reminds a unit about six months before its term ends (RULES.md §4,
-# E1 and §9 term_reminder_upper). A constant for now: the term settings of issue 4 point 5 will make it
-# a setting.
-TERM_WARNING_MONTHS = 6
+from ..cases.context import rule_settings_for
 
 
-def warning_horizon(today: date) -> date:
-    """The last term end that counts as ending soon."""
-    return add_months(today, TERM_WARNING_MONTHS)
+def unit_term_settings(unit_id: int | None) -> RuleSettings:
+    """The settings the term of ``unit_id`` is reminded by (the defaults while its settings contradict each
+    other: the admin settings page says so)."""
+    if unit_id is None:
+        return RuleSettings()
+    try:
+        return rule_settings_for(unit_id)
+    except SettingError:
+        return RuleSettings()
 
 
-def term_status(due_on: date | None, today: date) -> str | None:
-    """"overdue" once the term has ended, "ending" within TERM_WARNING_MONTHS, "ok" after; None: no term."""
+def term_status(due_on: date | None, today: date, unit_id: int | None = None) -> str | None:
+    """"overdue" once the term has ended, "ending" from the unit's reminder day, "ok" before; None: no term."""
     if due_on is None:
         return None
     if due_on < today:
         return "overdue"
-    return "ending" if due_on <= warning_horizon(today) else "ok"
+    return "ending" if reminder_day(due_on, unit_term_settings(unit_id)) <= today else "ok"

@@ -45,6 +45,7 @@ STEPS: Mapping[str, str] = {
     "R04_file_activist": "activist",
     "R05_assign_mentors": "activist",
     "R06_cultivation_review": "activist",
+    "R06b_periodic_review": "activist",
     "R07_designate_candidate": "development_candidate",
     "R08_file_candidate": "development_candidate",
     "R09_assign_sponsors": "development_candidate",
@@ -61,6 +62,7 @@ STEPS: Mapping[str, str] = {
     "R19_assign_branch_group": "probation",
     "R20_oath": "probation",
     "R21_probation_review": "probation",
+    "R21b_periodic_review": "probation",
     "R22_regularization_application": "probation",
     "R23_assembly_regularization_vote": "probation",
     "R23b_intermediate_deliberation": "probation",
@@ -68,10 +70,13 @@ STEPS: Mapping[str, str] = {
     "R25_archive_dossier": "probation",
 }
 
-# step code → form key (the two 审议 steps share one form)
+# Forms two steps share: the two 审议 (R15b, R23b), and the branch's periodic reviews of an activist and of a
+# probationary member (R06b, R21b), each opened by a cyclic timer when its interval comes round.
+SHARED_FORMS = {"_intermediate_deliberation": "intermediate_deliberation", "_periodic_review": "periodic_review"}
+
+# step code → form key
 FORM_KEYS: Mapping[str, str] = {
-    code: "intermediate_deliberation" if code.endswith("_intermediate_deliberation") else code
-    for code in STEPS
+    code: next((form for suffix, form in SHARED_FORMS.items() if code.endswith(suffix)), code) for code in STEPS
 }
 
 # Form fields holding member ids (one id or a list): the caller looks them up into ctx.members.
@@ -116,9 +121,11 @@ END_STATUS: Mapping[str, str] = {
 def step_key(step_code: str) -> str:
     """The rule key of a step code or form key: "R07_designate_candidate" → "R07".
 
-    The shared form key "intermediate_deliberation" has the rules of R15b (same as R23b).
+    The steps that share a form share its rules, those of their first step: R15b's for R23b (and the form key
+    "intermediate_deliberation"), R06b's for R21b (and "periodic_review").
     """
-    return "R15b" if step_code == "intermediate_deliberation" else step_code.split("_", 1)[0]
+    form_key = FORM_KEYS.get(step_code, step_code)
+    return {"intermediate_deliberation": "R15b", "periodic_review": "R06b"}.get(form_key, form_key.split("_", 1)[0])
 
 
 def check(step_code: str, data: Mapping[str, Any], ctx: StepContext) -> list[Violation]:
@@ -180,6 +187,8 @@ def due_dates(deadline_key: str, opened_on: date, case_data: Mapping[str, Any],
     months = {  # deadline → (anchor, setting in months); anchor None = the task's opening date
         "initial_talk": ("application_date", "initial_talk_within_months"),  # 第七条: 一个月内
         "activist_revisit": (None, "activist.revisit_months"),
+        # Definitions before the periodic reviews (R06b, R21b) gave R06 and R21 these due dates; their cases
+        # still run on them.
         "cultivation_review": (None, "activist.review_interval_months"),  # 第十一条: 每半年
         "pre_review": (None, "pre_review.sla_months"),
         "assembly_after_pre_review": ("pre_review_decided_at", "assembly_after_prereview_months"),
@@ -200,6 +209,9 @@ def due_dates(deadline_key: str, opened_on: date, case_data: Mapping[str, Any],
         end = _case_date(case_data, "probation_end")
         remind = add_days(end, -settings["regularization.reminder_days"])
         return end, None, remind if deadline_key == "regularization_application" else None
+    if deadline_key == "periodic_review":
+        # R06b/R21b open when their interval comes round (the cyclic timers); done within these days.
+        return add_days(opened_on, settings["periodic_review.within_days"]), None, None
     if deadline_key == "archive":
         return add_days(opened_on, settings["archive.within_days"]), None, None
     raise ValueError(f"unknown recruitment deadline: {deadline_key!r}")

@@ -36,6 +36,7 @@ STEP_FIELDS: Mapping[str, StepFields] = {
     "R05": StepFields(("mentor_ids", "assigned_at"), ("assigned_at",)),
     "R06": StepFields(("review_date", "branch_assessment", "cultivation_next"),
                       ("review_date", "period_start", "period_end")),
+    "R06b": StepFields(("review_date", "branch_assessment"), ("review_date", "period_start", "period_end")),
     "R07": StepFields(("group_opinion", "mentor_opinion", "members_and_masses_summary",
                        "committee_meeting_date", "candidate_date"),
                       ("committee_meeting_date", "candidate_date")),

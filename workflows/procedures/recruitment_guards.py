@@ -222,6 +222,7 @@ GUARDS: Mapping[str, Guard] = {
     "R04": _filing,
     "R05": _assign_mentors,
     "R06": _review_cycle,
+    "R06b": _review_cycle,
     "R07": _designate_candidate,
     "R08": _filing,
     "R09": _assign_sponsors,
