@@ -40,6 +40,17 @@ def branch_members(unit_id: int) -> list[SelectChoice]:
                                           else sanctioned % {"stage": stages[row.stage]}}) for row in rows]
 
 
+def transfer_members(unit_id: int) -> list[SelectChoice]:
+    """组织关系转接: the branch's members, probationary members, 发展对象 and 入党积极分子 (their recruitment
+    case moves with them), by stage."""
+    rows = db.session.execute(
+        db.select(Member.id, Member.name, Member.stage).where(Member.unit_id == unit_id, Member.stage.in_(
+            ("full_member", "probationary_member", "development_candidate", "activist")))
+        .order_by(Member.stage.desc(), Member.name)).all()
+    return [SelectChoice(row.id, gettext("%(name)s（%(detail)s）", name=row.name, detail=gettext(STAGES[row.stage])))
+            for row in rows]
+
+
 def approving_committee_members(unit_id: int) -> list[SelectChoice]:
     """党委委员 and 组织员 of the case's approving committee (细则第二十三条: the pre-approval talk)."""
     committee = approving_committee(current_config().tree().load_chain(unit_id))
@@ -101,7 +112,7 @@ def tree_groups(unit_id: int) -> list[SelectChoice]:
 
 
 SOURCES = {f.__name__: f for f in (branch_members, approving_committee_members, case_branch, branch_groups,
-                                   transfer_destinations, tree_branches, tree_groups)}
+                                   transfer_members, transfer_destinations, tree_branches, tree_groups)}
 
 
 # The step forms carry no CSRF field of their own: CSRFProtect (webapp/__init__.py) checks the token of

@@ -70,7 +70,7 @@ MEMBER_FIELDS: tuple[str, ...] = ("member_id",)
 CHAIN_FIELDS: tuple[str, ...] = ("receiving_unit_id", "branch_id", "group_id")
 
 PICKER_SOURCES: Mapping[str, str] = {
-    "member_id": "branch_members", "receiving_unit_id": "transfer_destinations",
+    "member_id": "transfer_members", "receiving_unit_id": "transfer_destinations",
     "branch_id": "tree_branches", "group_id": "tree_groups",
 }
 

@@ -34,6 +34,9 @@ TRANSFER_KINDS: tuple[tuple[str, str], ...] = (
 )
 KINDS = {key for key, _label in TRANSFER_KINDS}
 IN_TREE_KINDS = ("internal", "within_system")
+# Members transfer their relationship; 入党积极分子 and 发展对象 move with their training record, their
+# time counting on (RULES.md §5.4 T7, §3.3): their recruitment case moves with them.
+TRANSFERABLE_STAGES = ("full_member", "probationary_member", "development_candidate", "activist")
 
 EDU = N_("《中国共产党党员教育管理工作条例》第二十五条 [N-EDU]")
 LTR = N_("组通字〔2006〕45号、地方实施办法 [N-LTR][L]")
@@ -76,9 +79,10 @@ def _request(data, ctx) -> list[Violation]:
     kind = data["transfer_kind"]
     problems = []
     member = ctx.members.get(int(data["member_id"]))
-    if member is not None and member.stage not in ("full_member", "probationary_member"):
-        problems.append(violation("member_id", N_("只有正式党员和预备党员转接组织关系；%(name)s尚未入党。"),
-                                  "member_stage", EDU, name=member.name))
+    if member is not None and member.stage not in TRANSFERABLE_STAGES:
+        problems.append(violation(
+            "member_id", N_("%(name)s不能转接：党员、预备党员转接组织关系，入党积极分子和发展对象的培养材料随转。"),
+            "member_stage", EDU, name=member.name))
     if kind not in KINDS:
         return problems + [violation("transfer_kind", N_("请选择转接类型。"), "required", "")]
     if kind not in IN_TREE_KINDS:
