@@ -31,7 +31,10 @@ def apply_org_changes(writes: CaseWrites, changes: Iterable, actor: User | None)
         applier = APPLIERS.get(type(change))
         if applier is None:
             raise TypeError(f"no applier for organisation change {change!r}")
-        message, params = applier(writes, change)
+        sentence = applier(writes, change)
+        if sentence is None:  # nothing changed (e.g. a member not away is "back")
+            continue
+        message, params = sentence
         # The sentence as recorded (Chinese), and its parts, which the case page shows in the reader's language.
         record(writes, "org_change", actor, summary=message % params,
                data={"change": type(change).__name__, **asdict(change), "message": message, "params": params})
@@ -138,8 +141,10 @@ def _file_receipt(writes: CaseWrites, change: FileReceipt) -> Sentence:
     return N_("介绍信（%(number)s）的回执已收到（%(date)s）"), {"number": letter.number, "date": change.received_on}
 
 
-def _record_away(writes: CaseWrites, change: RecordAway) -> Sentence:
+def _record_away(writes: CaseWrites, change: RecordAway) -> Sentence | None:
     member = db.session.get(Member, change.member_id)
+    if change.since is None and member.away_since is None:
+        return None
     writes.update(Member, member.id, away_since=parse_date(change.since), away_reason=change.reason or None,
                   away_destination=change.destination or None, away_reminded_on=None)
     if change.since is None:
@@ -149,7 +154,7 @@ def _record_away(writes: CaseWrites, change: RecordAway) -> Sentence:
 
 
 # change type → the function that writes it and returns the sentence the history shows
-APPLIERS: dict[type, Callable[[CaseWrites, object], Sentence]] = {
+APPLIERS: dict[type, Callable[[CaseWrites, object], Sentence | None]] = {
     MoveMember: _move_member,
     IssueLetter: _issue_letter,
     CloseLetters: _close_letters,
