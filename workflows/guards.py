@@ -11,6 +11,7 @@ from typing import Any
 
 from workflows.calendar import parse_date
 from workflows.i18n import N_
+from workflows.org import OrgUnitRef
 from workflows.settings import SETTINGS_BY_KEY, RuleSettings
 
 
@@ -54,6 +55,10 @@ class StepContext:
     members: Mapping[int, MemberFacts]
     voting_members: int
     settings: RuleSettings
+    # The case's unit and, for it and every unit a form names (a procedure's optional CHAIN_FIELDS), its chain
+    # in the organisation tree, nearest first (组织关系转接: is the destination under the same 基层党委?).
+    unit_id: int | None = None
+    chains: Mapping[int, tuple[OrgUnitRef, ...]] = field(default_factory=dict)
 
     def case_date(self, name: str) -> date | None:
         """A date variable of the case (stored as an ISO string), or ``None``."""

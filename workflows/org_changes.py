@@ -18,3 +18,46 @@ class MoveMember:
     member_id: int
     unit_id: int
     group_id: int | None = None
+
+
+@dataclass(frozen=True)
+class IssueLetter:
+    """组织关系介绍信 (``kind`` "letter": number, issued on, valid days and last valid day, 抬头 and 党费交至)
+    or 流动党员活动证 ("mobile_card") for the case's member; a new letter of a case supersedes the one
+    it had (re-issued after expiry, or the organisation department's letter to another system)."""
+
+    member_id: int
+    kind: str
+    number: str
+    issued_on: str
+    valid_days: int | None
+    valid_until: str | None
+    to_title: str
+    dues_paid_until: str | None
+
+
+@dataclass(frozen=True)
+class CloseLetters:
+    """The case's letters still out are closed: ``accepted`` (接收), ``refused`` (不予接收) or
+    ``cancelled`` (撤销转接), on ``closed_on``."""
+
+    status: str
+    closed_on: str
+
+
+@dataclass(frozen=True)
+class FileReceipt:
+    """回执 of the case's accepted letter received by the issuing side on ``received_on``."""
+
+    received_on: str
+
+
+@dataclass(frozen=True)
+class RecordAway:
+    """The member is away since ``since`` (外出, 流动) for ``reason`` at ``destination``; ``since`` None: back
+    (or transferred), the flag is cleared."""
+
+    member_id: int
+    since: str | None
+    reason: str
+    destination: str

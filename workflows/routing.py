@@ -40,7 +40,7 @@ def lane_rule_from_dict(entry: Mapping[str, Any]) -> LaneRule:
 
 SELECTORS = ("case_branch", "upper_org", "nearest_general_branch", "approving_committee", "filing_department",
              "organisation_department")
-VARIABLE_SELECTORS = ("task_unit:", "case_unit:")
+VARIABLE_SELECTORS = ("task_unit:", "case_unit:", "approving_committee_of:")
 
 
 def check_selector(selector: str) -> None:
@@ -120,4 +120,9 @@ def _select(selector, tree, chain, case_variables, task_variables) -> OrgUnitRef
         return _department_above(tree, chain[1:])
     variables = task_variables if selector.startswith("task_unit:") else case_variables
     unit_id = variables.get(selector.split(":", 1)[1])
-    return tree.get(int(unit_id)) if unit_id is not None else None
+    if unit_id is None:
+        return None
+    if selector.startswith("approving_committee_of:"):
+        # The other side of a case (组织关系转接: the receiving 基层党委 of the unit the case names).
+        return approving_committee(chain_of(tree, int(unit_id)))
+    return tree.get(int(unit_id))

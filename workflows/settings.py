@@ -127,14 +127,29 @@ SLA_SETTINGS: tuple[RuleSetting, ...] = (
          N_("逾期后几天报上级党组织督办（0：逾期次日即报）"), 0, 90),
 )
 
+# 组织关系转接 (RULES.md §5): the letter's validity (§12 C17: "一般不超过3个月" [L]; some localities
+# write 10 days in the same city, 30 elsewhere: the committee may write fewer days on a letter, never
+# more than the ceiling), and how long a member may be away before the relationship must move
+# (《党员教育管理工作条例》第二十五条: 外出六个月以上).
+TRANSFER_SETTINGS: tuple[RuleSetting, ...] = (
+    _int("transfer.letter_valid_days", 90,
+         N_("组通字〔2006〕45号、地方实施办法：介绍信有效期一般不超过3个月 [N-LTR][L]"),
+         N_("介绍信有效期（天，开具时的默认值）"), 1, 180),
+    _int("transfer.letter_max_valid_days", 90, N_("地方实施办法：介绍信有效期一般不超过3个月 [L]"),
+         N_("介绍信有效期上限（天）"), 1, 180),
+    _int("transfer.away_months", 6, N_("《中国共产党党员教育管理工作条例》第二十五条 [N-EDU]"),
+         N_("外出超过几个月未转接组织关系即提示所在支部（月）"), 1, 6),
+)
+
 # Every procedure's settings; a new procedure appends its tuple here.
-ALL_SETTINGS: tuple[RuleSetting, ...] = RECRUITMENT_SETTINGS + TERM_SETTINGS + SLA_SETTINGS
+ALL_SETTINGS: tuple[RuleSetting, ...] = RECRUITMENT_SETTINGS + TERM_SETTINGS + SLA_SETTINGS + TRANSFER_SETTINGS
 
 # The settings as the admin page groups them.
 SETTING_GROUPS: tuple[tuple[str, tuple[RuleSetting, ...]], ...] = (
     (N_("发展党员"), RECRUITMENT_SETTINGS),
     (N_("任期和换届"), TERM_SETTINGS),
     (N_("时限和督办"), SLA_SETTINGS),
+    (N_("组织关系转接"), TRANSFER_SETTINGS),
 )
 
 SETTINGS_BY_KEY: Mapping[str, RuleSetting] = MappingProxyType({s.key: s for s in ALL_SETTINGS})
@@ -144,6 +159,7 @@ _ORDERED_PAIRS = (
     ("mentor_count.min", "mentor_count.max"),
     ("extension_months.min", "extension_months.max"),
     ("approval.sla_months", "approval.max_months"),
+    ("transfer.letter_valid_days", "transfer.letter_max_valid_days"),
 )
 
 _TRUE = {"1", "true", "yes", "on", "是"}

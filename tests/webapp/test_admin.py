@@ -168,13 +168,13 @@ def test_adding_a_lane_with_a_variable_selector(app, client, demo, login):
     login(client, "admin")
 
     response = client.post("/admin/lanes", data=lane_form(
-        key="receiving_branch", label="接收党支部", selector_kind="case_unit", selector_variable="receiving_unit"))
-    duplicate = client.post("/admin/lanes", data=lane_form(key="receiving_branch", label="又一个"))
+        key="destination_branch", label="接收党支部", selector_kind="case_unit", selector_variable="receiving_unit"))
+    duplicate = client.post("/admin/lanes", data=lane_form(key="destination_branch", label="又一个"))
     bad_key = client.post("/admin/lanes", data=lane_form(key="Receiving Branch"))
 
     assert response.status_code == 302
     with app.app_context():
-        row = db.session.get(LaneRuleRow, "receiving_branch")
+        row = db.session.get(LaneRuleRow, "destination_branch")
         assert (row.label, row.selector) == ("接收党支部", "case_unit:receiving_unit")
         assert row.rule().positions == ("secretary", "org_member")
     assert duplicate.status_code == 422 and "已经存在" in duplicate.get_data(as_text=True)

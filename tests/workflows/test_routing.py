@@ -104,3 +104,33 @@ def test_a_unit_without_parent_has_no_upper_org():
     rule = LaneRule("upper_org", "上级党组织", "upper_org", ("secretary",))
     with pytest.raises(NoResponsibleUnit):
         resolve_unit(rule, TREE, ORPHAN.id, {}, {})
+
+
+RECEIVING_COMMITTEE = LaneRule("receiving_committee", "接收方基层党委", "approving_committee_of:receiving_unit_id",
+                               ("secretary",))
+RECEIVING_BRANCH = LaneRule("receiving_branch", "接收方党支部", "case_unit:receiving_branch_id", ("secretary",))
+
+
+@pytest.mark.parametrize(("receiving_unit", "committee"), [
+    (TOWN_BRANCH, TOWN),  # a branch named as the destination: its committee receives
+    (COMMUNITY_BRANCH, TOWN),  # a community committee without authority: the town committee receives
+    (TOWN, TOWN),  # the committee itself named as the destination
+])
+def test_the_receiving_committee_is_the_approving_committee_of_the_destination(receiving_unit, committee):
+    unit = resolve_unit(RECEIVING_COMMITTEE, TREE, BRANCH.id, {"receiving_unit_id": receiving_unit.id}, {})
+    assert unit == committee
+
+
+def test_the_receiving_branch_is_the_unit_the_case_names():
+    assert resolve_unit(RECEIVING_BRANCH, TREE, BRANCH.id, {"receiving_branch_id": TOWN_BRANCH.id}, {}) == TOWN_BRANCH
+
+
+def test_a_receiving_lane_without_its_case_variable_names_the_lane():
+    with pytest.raises(NoResponsibleUnit) as raised:
+        resolve_unit(RECEIVING_COMMITTEE, TREE, BRANCH.id, {}, {})
+    assert raised.value.lane == "receiving_committee"
+
+
+def test_a_destination_without_approving_committee_has_no_receiving_committee():
+    with pytest.raises(NoResponsibleUnit):
+        resolve_unit(RECEIVING_COMMITTEE, TREE, BRANCH.id, {"receiving_unit_id": ORPHAN.id}, {})

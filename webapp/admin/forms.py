@@ -36,6 +36,7 @@ SELECTOR_LABELS = {
     "organisation_department": N_("上级党委中最近的组织部门"),
     "task_unit": N_("由环节数据中的变量指定的组织"),
     "case_unit": N_("由办件数据中的变量指定的组织（如组织关系转接的接收方）"),
+    "approving_committee_of": N_("办件数据中的变量所指组织的审批党委（如组织关系转接的接收方基层党委）"),
 }
 VARIABLE_KINDS = tuple(prefix.rstrip(":") for prefix in VARIABLE_SELECTORS)
 

@@ -58,7 +58,23 @@ def step_context(procedure, unit_id: int, data: dict[str, Any], case_variables: 
     return StepContext(
         today=clock.today(), case_data=case_variables, members={m.id: member_facts(m) for m in members},
         voting_members=voting_member_count(unit_id) if counts_voters else 0, settings=settings,
+        unit_id=unit_id, chains=_unit_chains(procedure, unit_id, {**case_variables, **data}),
     )
+
+
+def _unit_chains(procedure, unit_id: int, data: dict[str, Any]) -> dict[int, tuple]:
+    """The tree chains of the case's unit and of the units the form or the case names, for a procedure
+    whose rules read the tree (its optional ``CHAIN_FIELDS``); none for the others."""
+    fields = getattr(procedure, "CHAIN_FIELDS", None)
+    if fields is None:
+        return {}
+    ids = {unit_id}
+    for name in fields:
+        value = data.get(name)
+        if isinstance(value, int) or (isinstance(value, str) and value.isdigit()):
+            ids.add(int(value))
+    tree = current_config().tree()
+    return {i: tuple(tree.load_chain(i)) for i in ids}
 
 
 def subject_from_start_form(procedure, unit: OrgUnit, data: dict[str, Any]) -> Member | None:

@@ -40,6 +40,17 @@ def branch_members(unit_id: int) -> list[SelectChoice]:
                                           else sanctioned % {"stage": stages[row.stage]}}) for row in rows]
 
 
+def transfer_members(unit_id: int) -> list[SelectChoice]:
+    """组织关系转接: the branch's members, probationary members, 发展对象 and 入党积极分子 (their recruitment
+    case moves with them), by stage."""
+    rows = db.session.execute(
+        db.select(Member.id, Member.name, Member.stage).where(Member.unit_id == unit_id, Member.stage.in_(
+            ("full_member", "probationary_member", "development_candidate", "activist")))
+        .order_by(Member.stage.desc(), Member.name)).all()
+    return [SelectChoice(row.id, gettext("%(name)s（%(detail)s）", name=row.name, detail=gettext(STAGES[row.stage])))
+            for row in rows]
+
+
 def approving_committee_members(unit_id: int) -> list[SelectChoice]:
     """党委委员 and 组织员 of the case's approving committee (细则第二十三条: the pre-approval talk)."""
     committee = approving_committee(current_config().tree().load_chain(unit_id))
@@ -64,7 +75,44 @@ def branch_groups(unit_id: int) -> list[SelectChoice]:
     return [SelectChoice(g.id, g.name) for g in groups]
 
 
-SOURCES = {f.__name__: f for f in (branch_members, approving_committee_members, case_branch, branch_groups)}
+def _active_units_by_id() -> dict[int, OrgUnit]:
+    return {u.id: u for u in db.session.scalars(db.select(OrgUnit).filter_by(status="active").order_by(OrgUnit.id))}
+
+
+def _path(unit: OrgUnit, units: dict[int, OrgUnit]) -> str:
+    """The unit's name under its nearest committee (内科第一党支部 · 县人民医院党委) for a picker over the tree."""
+    names, parent = [unit.name], units.get(unit.parent_id)
+    while parent is not None and parent.kind not in ("primary_committee", "working_committee", "county_committee"):
+        parent = units.get(parent.parent_id)
+    return " · ".join(names + ([parent.name] if parent is not None else []))
+
+
+def transfer_destinations(unit_id: int) -> list[SelectChoice]:
+    """组织关系转接: the branches and the committees with admission authority of the tree, other than the
+    case's branch (the rules check which fit the kind of transfer)."""
+    units = _active_units_by_id()
+    picked = [u for u in units.values() if u.id != unit_id and not u.is_temporary and (
+        u.kind == "branch" or (u.kind in ("primary_committee", "working_committee") and u.can_approve_admission))]
+    return [SelectChoice("", gettext("请选择"))] + [SelectChoice(u.id, _path(u, units)) for u in picked]
+
+
+def tree_branches(unit_id: int) -> list[SelectChoice]:
+    """The branches of the tree (the receiving committee picks one of its own: the rules check it)."""
+    units = _active_units_by_id()
+    return [SelectChoice("", gettext("请选择"))] + [
+        SelectChoice(u.id, _path(u, units)) for u in units.values() if u.kind == "branch" and not u.is_temporary]
+
+
+def tree_groups(unit_id: int) -> list[SelectChoice]:
+    """The party groups of the tree, under their branch (the rules check it is the receiving branch's)."""
+    units = _active_units_by_id()
+    return [SelectChoice("", gettext("不编入党小组"))] + [
+        SelectChoice(u.id, f"{units[u.parent_id].name} · {u.name}" if u.parent_id in units else u.name)
+        for u in units.values() if u.kind == "party_group"]
+
+
+SOURCES = {f.__name__: f for f in (branch_members, approving_committee_members, case_branch, branch_groups,
+                                   transfer_members, transfer_destinations, tree_branches, tree_groups)}
 
 
 # The step forms carry no CSRF field of their own: CSRFProtect (webapp/__init__.py) checks the token of

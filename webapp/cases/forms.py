@@ -50,6 +50,7 @@ class MemberFilterForm(FilterForm):
     unit = SelectField(_l("所在支部"), choices=[], validate_choice=False)
     stage = SelectField(_l("阶段"), choices=[], validate_choice=False)
     waited = SelectField(_l("本阶段已历时"), choices=[], validate_choice=False)
+    away = SelectField(_l("外出"), choices=[], validate_choice=False)
 
 
 class ReassignForm(FlaskForm):

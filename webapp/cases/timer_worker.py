@@ -18,6 +18,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from .. import clock
 from ..extensions import db
+from ..members.away import remind_away_members
 from ..models import Case
 from ..notifications.email import deliver_pending_email
 from ..orgs.terms import remind_terms
@@ -57,6 +58,8 @@ def tick(now: datetime) -> Tick:
             moved, fired, escalated = moved + 1, fired + len(events), escalated + climbed
     escalated += escalate_overdue_work(today)
     remind_terms(today)  # 任期: TM17 reminders and TM18 overdue terms, once each
+    remind_away_members(today)  # 外出超过六个月未转接: the branch is told once per absence
+    db.session.commit()
     if current_app.config["MAIL_SMTP_HOST"]:  # e-mail is off unless an SMTP server is configured
         deliver_pending_email()
     return Tick(due=len(due), moved=moved, fired=fired, escalated=escalated)

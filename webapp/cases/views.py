@@ -166,6 +166,7 @@ def record_rows(case: Case, submission: Submission, mask: bool = True) -> list[t
     fields = describe_fields(form_class) if form_class else []
     data = dict(mask_id_numbers(submission.data or {}) if mask else submission.data or {})
     member_fields = getattr(PROCEDURES.get(case.process_key), "MEMBER_FIELDS", ())
+    unit_fields = getattr(PROCEDURES.get(case.process_key), "CHAIN_FIELDS", ())  # unit ids as names
     ids = {int(v) for f in member_fields for v in _as_list(data.get(f)) if str(v).isdigit()}
     names = dict(db.session.execute(db.select(Member.id, Member.name).where(Member.id.in_(ids))).all()) if ids else {}
     rows = []
@@ -174,6 +175,9 @@ def record_rows(case: Case, submission: Submission, mask: bool = True) -> list[t
             value = data.pop(field["name"])
             if field["name"] in member_fields:
                 value = [names.get(int(v), str(v)) if str(v).isdigit() else v for v in _as_list(value)]
+            elif field["name"] in unit_fields and str(value).isdigit():
+                unit = db.session.get(OrgUnit, int(value))
+                value = unit.name if unit is not None else value
             rows.append((field["label"], _shown(value, field)))
     rows.extend((name, _shown(value, {})) for name, value in data.items())
     return rows

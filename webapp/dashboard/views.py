@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 
 from .. import clock, permissions
 from ..extensions import db
+from ..members.away import away_members, pocket_letters
 from ..members.waiting import BUCKETS
 from ..models import ProcessDefinition
 from ..supervision import operations as supervision
@@ -33,6 +34,7 @@ def index():
         procedures=queries.procedure_counts(counts), procedure_names=_procedure_names(),
         total=queries.grand_total(counts), stages=stages, chart=chart, buckets=BUCKETS,
         terms=queries.expiring_terms(units, today), today=today,
+        pocket=pocket_letters(unit_ids, today), away=away_members(unit_ids, today),
         supervision=db.paginate(supervision.items_query(current_user), page=1, per_page=5, error_out=False),
     )
 

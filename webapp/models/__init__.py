@@ -8,10 +8,11 @@ from .notification import Notification
 from .org import ConfigRevision, OrgUnit, Position
 from .process import LaneRuleRow, ProcessDefinition, RuleOverride
 from .supervision import SupervisionItem
+from .transfer import TransferLetter
 from .user import LoginFailure, User
 
 __all__ = [
     "AdminEvent", "AuditEvent", "Case", "ConfigRevision", "LaneRuleRow", "LoginFailure", "Member", "Notification",
-    "OrgUnit", "Position", "ProcessDefinition", "RuleOverride", "Submission", "SupervisionItem", "User",
-    "WorkItem",
+    "OrgUnit", "Position", "ProcessDefinition", "RuleOverride", "Submission", "SupervisionItem", "TransferLetter",
+    "User", "WorkItem",
 ]

@@ -22,6 +22,7 @@ STAGES = {
     "withdrawn": N_("已撤回"),
     "not_approved": N_("未予发展"),
     "probation_revoked": N_("取消预备党员资格"),
+    "transferred_out": N_("已转出本系统"),
 }
 
 
@@ -51,6 +52,13 @@ class Member(db.Model):
     probation_end: Mapped[date | None] = mapped_column(Date)
     party_standing_since: Mapped[date | None] = mapped_column(Date)
     dues_paid_until: Mapped[str | None] = mapped_column(String(7))
+    # 外出 (RULES.md §5.1): away since, why and where, recorded by the branch's officers or by a mobile
+    # transfer (流动党员活动证); away_reminded_on: the day the branch was told the member has been away too
+    # long without a transfer (once per absence).
+    away_since: Mapped[date | None] = mapped_column(Date)
+    away_reason: Mapped[str | None] = mapped_column(String(64))
+    away_destination: Mapped[str | None] = mapped_column(String(200))
+    away_reminded_on: Mapped[date | None] = mapped_column(Date)
 
     unit = relationship("OrgUnit", foreign_keys=[unit_id])
     group = relationship("OrgUnit", foreign_keys=[group_id])

@@ -27,8 +27,8 @@ layer reads and tests/workflows/test_procedures.py checks for every registered p
 ``due_dates(deadline_key, opened_on, case_data, settings)``  (due_on, hard_due_on, remind_on)
 """
 
-from workflows.procedures import recruitment
+from workflows.procedures import recruitment, transfer
 
-PROCEDURES = {recruitment.PROCESS_KEY: recruitment}
+PROCEDURES = {recruitment.PROCESS_KEY: recruitment, transfer.PROCESS_KEY: transfer}
 
 SUBJECT_KINDS = ("new_member", "member", "unit")

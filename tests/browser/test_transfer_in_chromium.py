@@ -1,0 +1,59 @@
+"""组织关系转接 in Chromium: the receiving committee accepts a member into one of its branches from its 待办,
+the case page shows both sides on the diagram, 督办 lists the expired letter (口袋党员) and the roster
+flags the member away too long. Screenshots of each page (screenshots/browser-transfer-*.png)."""
+
+from __future__ import annotations
+
+from playwright.sync_api import Page, expect
+from test_pages_in_chromium import log_in, log_out
+
+from webapp import clock
+from webapp.demo import demo_units
+from webapp.demo_transfer import seed_demo_transfers
+from webapp.extensions import db
+from webapp.models import Case, Member
+
+
+def seed(app):
+    with app.app_context():
+        seed_demo_transfers(demo_units(), clock.today())
+        db.session.commit()
+        return db.session.scalars(db.select(Case.id).filter_by(process_key="membership_transfer")
+                                  .order_by(Case.id)).first()
+
+
+def test_the_receiving_committee_accepts_and_supervision_lists_the_expired_letter(page: Page, app, demo, screenshot):
+    case_id = seed(app)
+    log_in(page, "town_org_member")
+    page.goto("/inbox/")
+    row = page.locator("tr", has_text="郑海燕")
+    expect(row).to_contain_text("接收方党委审核接收")
+    screenshot(page, "transfer-inbox-receiving")
+    row.get_by_role("link", name="办理").first.click()
+    page.get_by_label("同意接收").check()
+    page.get_by_label("办理日期").fill(clock.today().isoformat())
+    page.get_by_label("编入党支部").select_option(label="城关镇机关党支部 · 城关镇党委")
+    screenshot(page, "transfer-accept-form")
+    page.get_by_role("button", name="提交").click()
+    expect(page.locator(".flash")).to_be_visible()
+    with app.app_context():
+        member = db.session.scalars(db.select(Member).filter_by(name="郑海燕")).one()
+        assert member.unit_id == demo.unit_ids["town_branch"]
+    page.goto(f"/cases/{case_id}")
+    expect(page.locator("body")).to_contain_text("组织关系转接")
+    page.wait_for_timeout(500)  # the diagram renders
+    screenshot(page, "transfer-case")
+    log_out(page)
+
+    log_in(page, "hospital_org_member")
+    page.goto("/dashboard/")
+    pocket = page.locator("section", has_text="介绍信已过期（口袋党员）")
+    expect(pocket).to_contain_text("林伟")
+    pocket.screenshot(path=str(screenshot(page, "transfer-dashboard").with_name("browser-transfer-pocket.png")))
+    log_out(page)
+
+    log_in(page, "town_branch_secretary")
+    page.goto("/members/?away=overdue")
+    expect(page.locator("table")).to_contain_text("达瓦")
+    expect(page.locator(".away-badge")).to_contain_text("外出超过期限未转接")
+    screenshot(page, "transfer-roster-away")
