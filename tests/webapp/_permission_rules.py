@@ -144,6 +144,15 @@ def unit_starters(who, unit: str) -> bool:
     return KINDS[unit] == "branch" and (who.is_admin or acts_in(who, unit, STARTERS))
 
 
+# The member of the world ({member}): 林伟, a full member of 内科第一党支部 (ORDINARY_MEMBER). 外出登记 is kept
+# by the officers of his branch (书记、副书记、组织委员) and by admins.
+MEMBER_UNIT = "branch1"
+
+
+def away_recorders(who, subject) -> bool:
+    return who.is_admin or acts_in(who, MEMBER_UNIT, STARTERS)
+
+
 # The 督办 of the world ({supervision}): an overdue item of 东街社区第一党支部, put before 东街社区党委, the
 # next lane up (上级党组织, lanes.json). Urging is an act of that unit's lane positions; admins only read.
 SUPERVISING_UNIT = "community"

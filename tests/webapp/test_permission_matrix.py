@@ -30,6 +30,7 @@ from _permission_rules import (
     Role,
     Who,
     admin_only,
+    away_recorders,
     case_readers,
     item_actors,
     item_readers,
@@ -107,6 +108,8 @@ ROWS = (
     Row("members.index", "GET", "/members/", logged_in),
     Row("members.index", "GET", "/members/?unit={id}", logged_in, "unit"),
     Row("members.index", "GET", "/members/?stage=activist&waited=6to12m", logged_in),  # a bar of 督办's chart
+    Row("members.away", "GET", "/members/{member}/away", away_recorders),
+    Row("members.away", "POST", "/members/{member}/away", away_recorders, form={}, ok={422}),
     Row("orgs.index", "GET", "/orgs/", logged_in),
     Row("orgs.index", "GET", "/orgs/?view=chart", logged_in),  # 结构图
     Row("dashboard.index", "GET", "/dashboard/", logged_in),  # 督办: the units the user supervises, and no other
@@ -255,7 +258,8 @@ def build_world(app, demo) -> World:
             unit_ids=demo.unit_ids, cases=by_unit, items=items,
             fixed={"definition": definition, "user": demo.user_ids["branch1_secretary"],
                    "branch": demo.unit_ids["branch1"], "notification": notification,
-                   "supervision": supervision},
+                   "supervision": supervision,
+                   "member": db.session.scalar(db.select(Member.id).filter_by(name=ORDINARY_MEMBER))},
             who={u.username: Who(u.username, u.id, POSITIONS.get(u.username, frozenset())) for u in users},
             people=people, names=dict(db.session.execute(db.select(OrgUnit.id, OrgUnit.name)).all()),
         )

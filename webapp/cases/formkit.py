@@ -75,8 +75,12 @@ def branch_groups(unit_id: int) -> list[SelectChoice]:
     return [SelectChoice(g.id, g.name) for g in groups]
 
 
-def _active_units_by_id() -> dict[int, OrgUnit]:
-    return {u.id: u for u in db.session.scalars(db.select(OrgUnit).filter_by(status="active").order_by(OrgUnit.id))}
+def _active_units_by_id(unit_id: int) -> dict[int, OrgUnit]:
+    """The active units of the organisation ``unit_id`` belongs to: a transfer to another top-level organisation
+    goes across systems, through the organisation departments, and names its destination in words (§5.3)."""
+    top = db.session.scalar(db.select(OrgUnit.top_org_id).where(OrgUnit.id == unit_id))
+    return {u.id: u for u in db.session.scalars(db.select(OrgUnit).filter_by(status="active", top_org_id=top)
+                                                .order_by(OrgUnit.id))}
 
 
 def _path(unit: OrgUnit, units: dict[int, OrgUnit]) -> str:
@@ -90,7 +94,7 @@ def _path(unit: OrgUnit, units: dict[int, OrgUnit]) -> str:
 def transfer_destinations(unit_id: int) -> list[SelectChoice]:
     """组织关系转接: the branches and the committees with admission authority of the tree, other than the
     case's branch (the rules check which fit the kind of transfer)."""
-    units = _active_units_by_id()
+    units = _active_units_by_id(unit_id)
     picked = [u for u in units.values() if u.id != unit_id and not u.is_temporary and (
         u.kind == "branch" or (u.kind in ("primary_committee", "working_committee") and u.can_approve_admission))]
     return [SelectChoice("", gettext("请选择"))] + [SelectChoice(u.id, _path(u, units)) for u in picked]
@@ -98,14 +102,14 @@ def transfer_destinations(unit_id: int) -> list[SelectChoice]:
 
 def tree_branches(unit_id: int) -> list[SelectChoice]:
     """The branches of the tree (the receiving committee picks one of its own: the rules check it)."""
-    units = _active_units_by_id()
+    units = _active_units_by_id(unit_id)
     return [SelectChoice("", gettext("请选择"))] + [
         SelectChoice(u.id, _path(u, units)) for u in units.values() if u.kind == "branch" and not u.is_temporary]
 
 
 def tree_groups(unit_id: int) -> list[SelectChoice]:
     """The party groups of the tree, under their branch (the rules check it is the receiving branch's)."""
-    units = _active_units_by_id()
+    units = _active_units_by_id(unit_id)
     return [SelectChoice("", gettext("不编入党小组"))] + [
         SelectChoice(u.id, f"{units[u.parent_id].name} · {u.name}" if u.parent_id in units else u.name)
         for u in units.values() if u.kind == "party_group"]

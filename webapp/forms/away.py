@@ -20,7 +20,13 @@ class AwayForm(FlaskForm):
     back = BooleanField(_l("已返回（取消外出登记）"))
 
     def validate_away_since(self, field):
-        if not self.back.data and field.data is None:
-            raise ValidationError(_l("请填写「外出日期」，或勾选“已返回”。"))
         if field.data is not None and field.data > clock.today():
             raise ValidationError(_l("外出日期不能晚于今天。"))
+
+    def validate(self, extra_validators=None):
+        # Not an inline validator: the date is optional, and Optional() stops a field's chain when it is empty.
+        valid = super().validate(extra_validators)
+        if not self.back.data and self.away_since.data is None and not self.away_since.errors:
+            self.away_since.errors.append(_l("请填写「外出日期」，或勾选“已返回”。"))
+            return False
+        return valid
