@@ -80,11 +80,11 @@ def start_case(definition_row: ProcessDefinition, unit: OrgUnit, data: dict[str,
     writes = CaseWrites(case)
     with db.session.no_autoflush:
         record(writes, "start", actor, step_code=start.step_code, summary=start.label, data=data)
-        fired = rt.engine.fired_timer_events(workflow)
-        _record_timers(writes, definition, fired)
         _save_submission(writes, None, start.step_code, start.form_key, data, actor)
         _apply_member_changes(writes, procedure, start.form_key, data, variables, variables)
         apply_org_changes(writes, procedure.org_changes(start.form_key, data, variables), actor)
+        fired = rt.engine.fired_timer_events(workflow)
+        _record_timers(writes, definition, fired)
         _after_engine_step(writes, definition, workflow, [], org, actor)
         writes.write()
     # A timer a date already past fired within the start acts as if the worker had fired it.
@@ -153,10 +153,10 @@ def _complete(writes: CaseWrites, config: OrgConfig, item: WorkItem, other_open_
     writes.update(WorkItem, item.id, status="completed", completed_at=clock.now(), completed_by_id=actor.id,
                   assignee_id=actor.id)
     record(writes, "complete", actor, step_code=item.step_code, summary=item.title, data=data)
-    _record_timers(writes, definition, fired)
     _save_submission(writes, item, item.step_code, item.form_key, data, actor)
     _apply_member_changes(writes, procedure, item.form_key, data, derived, {**case_variables, **derived})
     apply_org_changes(writes, procedure.org_changes(item.form_key, data, {**case_variables, **derived}), actor)
+    _record_timers(writes, definition, fired)  # what the step did first, then the limits it found already past
     _after_engine_step(writes, definition, workflow, other_open_items, org, actor)
     return False, fired
 
