@@ -27,8 +27,9 @@ layer reads and tests/workflows/test_procedures.py checks for every registered p
 ``due_dates(deadline_key, opened_on, case_data, settings)``  (due_on, hard_due_on, remind_on)
 """
 
-from workflows.procedures import recruitment
+from workflows.procedures import by_election, recruitment, term_election
 
-PROCEDURES = {recruitment.PROCESS_KEY: recruitment}
+PROCEDURES = {recruitment.PROCESS_KEY: recruitment, term_election.PROCESS_KEY: term_election,
+              by_election.PROCESS_KEY: by_election}
 
 SUBJECT_KINDS = ("new_member", "member", "unit")
