@@ -23,6 +23,7 @@ from workflows.terms import TERM_YEARS_SETTING
 
 from . import clock
 from .demo_cases import seed_demo_cases
+from .demo_election import seed_demo_elections
 from .extensions import db
 from .models import Member, OrgUnit, Position, User
 from .models.user import hash_password
@@ -230,6 +231,7 @@ def seed_demo(with_cases: bool = True) -> list[DemoLogin]:
         db.session.flush()
         if with_cases:
             seed_demo_cases(today)
+            seed_demo_elections(today)
     return demo_logins()
 
 

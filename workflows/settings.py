@@ -150,7 +150,7 @@ ELECTION_SETTINGS: tuple[RuleSetting, ...] = (
     _int("election.delegate_assembly_members", 500, N_("《中国共产党基层组织选举工作条例》第四条 [N-ELE]"),
          N_("须召开党员代表大会选举的党员人数（达到此数时本系统不办理党员大会选举）"), 100, 1000),
     _int("election.competitive_ratio_percent", 20, _ELE,
-         N_("差额选举时候选人多于应选人数的最低比例（%，向上取整）"), 20, 100),
+         N_("差额选举时候选人多于应选人数的最低比例（百分比，向上取整）"), 20, 100),
     RuleSetting("election.quorum_strict", True, "bool",
                 N_("《中国共产党基层组织选举工作暂行条例》（“超过”）；部分地方规定为“不少于” [N-ELE][L]"),
                 N_("选举大会须“超过”应到会有选举权党员的五分之四（否：达到五分之四即可）")),

@@ -338,4 +338,4 @@ def _admin_helpers() -> dict:
     }
 
 
-from . import email_views, settings_views  # noqa: E402, F401  (register the 规则设置 and e-mail routes on bp)
+from . import account_views, email_views, settings_views  # noqa: E402, F401  (register 开通账号, 规则设置 and e-mail routes on bp)

@@ -13,11 +13,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import asdict
 
 from workflows.i18n import N_
-from workflows.org_changes import MoveMember
+from workflows.org_changes import EndMemberPositions, EndPositions, GrantPosition, MoveMember, StartTerm
 
 from ..extensions import db
 from ..models import Member, OrgUnit, User
 from .history import record
+from .positions import end_member_positions, end_positions, grant_position, start_term
 from .writes import CaseWrites
 
 
@@ -46,4 +47,8 @@ def _move_member(writes: CaseWrites, change: MoveMember) -> Sentence:
 # change type → the function that writes it and returns the sentence the history shows
 APPLIERS: dict[type, Callable[[CaseWrites, object], Sentence]] = {
     MoveMember: _move_member,
+    StartTerm: start_term,
+    EndPositions: end_positions,
+    EndMemberPositions: end_member_positions,
+    GrantPosition: grant_position,
 }

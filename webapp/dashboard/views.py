@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 from .. import clock, permissions
 from ..extensions import db
 from ..members.waiting import BUCKETS
+from ..orgs.election_offers import election_offers
 from ..models import ProcessDefinition
 from ..supervision import operations as supervision
 from ..templating import definition_label
@@ -28,11 +29,12 @@ def index():
     counts = queries.item_counts(unit_ids, today)
     stages = queries.pipeline(unit_ids, today)
     chart = stacked_bars([(row.stage, [(b.key, row.buckets[b.key]) for b in BUCKETS]) for row in stages])
+    terms = queries.expiring_terms(units, today)
     return render_template(
         "dashboard/index.html", units=units, unit_rows=queries.unit_rows(units, counts),
         procedures=queries.procedure_counts(counts), procedure_names=_procedure_names(),
         total=queries.grand_total(counts), stages=stages, chart=chart, buckets=BUCKETS,
-        terms=queries.expiring_terms(units, today), today=today,
+        terms=terms, today=today, offers=election_offers(current_user, [row.unit for row in terms], today),
         supervision=db.paginate(supervision.items_query(current_user), page=1, per_page=5, error_out=False),
     )
 

@@ -5,13 +5,13 @@ from .audit import AuditEvent
 from .case import Case, Submission, WorkItem
 from .member import Member
 from .notification import Notification
-from .org import ConfigRevision, OrgUnit, Position
+from .org import ConfigRevision, OrgUnit, PendingPosition, Position
 from .process import LaneRuleRow, ProcessDefinition, RuleOverride
 from .supervision import SupervisionItem
 from .user import LoginFailure, User
 
 __all__ = [
     "AdminEvent", "AuditEvent", "Case", "ConfigRevision", "LaneRuleRow", "LoginFailure", "Member", "Notification",
-    "OrgUnit", "Position", "ProcessDefinition", "RuleOverride", "Submission", "SupervisionItem", "User",
+    "OrgUnit", "PendingPosition", "Position", "ProcessDefinition", "RuleOverride", "Submission", "SupervisionItem", "User",
     "WorkItem",
 ]

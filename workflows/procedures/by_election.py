@@ -45,6 +45,7 @@ SUBJECT_KIND = "unit"
 START_UNIT_KINDS: tuple[str, ...] = ("branch", "general_branch", "primary_committee")
 STARTS_IN_TEMPORARY_BRANCHES = False  # a temporary branch's officers are designated (RULES.md §6.6)
 COUNTS_ROSTER = True
+ONE_RUNNING_PER_UNIT = ("term_election", "by_election")  # one election at a time in a unit
 
 STAGES: tuple[tuple[str, str], ...] = (
     ("vacancy", N_("出缺和请示")),

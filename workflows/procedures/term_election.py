@@ -51,6 +51,8 @@ SUBJECT_KIND = "unit"
 START_UNIT_KINDS: tuple[str, ...] = ("branch", "general_branch", "primary_committee")
 # 临时党支部一般不选举换届: its officers are designated by the approving organisation (RULES.md §6.6).
 STARTS_IN_TEMPORARY_BRANCHES = False
+# One election at a time in a unit: a second 换届选举 or 补选 is refused while one runs (webapp/cases/operations.py).
+ONE_RUNNING_PER_UNIT = ("term_election", "by_election")
 # The electorate is counted at every step (webapp/cases/context.py): the unit and every unit below it.
 COUNTS_ROSTER = True
 
