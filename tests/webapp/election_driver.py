@@ -100,7 +100,8 @@ def officer_username(run: Election, key: str) -> str:
     committee took office, the unit's work goes to its new officers)."""
     with run.app.app_context():
         holders = db.session.scalars(db.select(User.username).join(Position, Position.user_id == User.id).where(
-            Position.unit_id == run.demo.unit_ids[key], Position.role.in_(("secretary", "deputy_secretary", "org_member")),
+            Position.unit_id == run.demo.unit_ids[key],
+            Position.role.in_(("secretary", "deputy_secretary", "org_member")),
             Position.started_on <= run.clock.today,
             (Position.ended_on.is_(None)) | (Position.ended_on >= run.clock.today)).order_by(Position.id)).all()
     assert holders, f"nobody acts for {key}"

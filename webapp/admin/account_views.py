@@ -36,7 +36,8 @@ class AccountForm(FlaskForm):
         description=_l("登录时使用，开通后不能修改"))
     display_name = StringField(_l("姓名"), validators=[DataRequired(message=_l("请填写姓名。")), Length(max=64)])
     password = PasswordField(_l("初始密码"), validators=[
-        DataRequired(message=_l("请设置初始密码。")), Length(min=8, max=128, message=_l("初始密码须为 8 至 128 个字符。"))],
+        DataRequired(message=_l("请设置初始密码。")),
+        Length(min=8, max=128, message=_l("初始密码须为 8 至 128 个字符。"))],
         description=_l("请线下告知本人，并提醒其登录后妥善保管"))
 
     def validate_username(self, field) -> None:

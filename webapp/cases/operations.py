@@ -101,7 +101,8 @@ def _refuse_a_second_running_case(procedure, unit: OrgUnit) -> None:
     db.session.execute(db.select(OrgUnit.id).where(OrgUnit.id == unit.id).with_for_update())
     running = running_case_among(keys, unit.id)
     if running is not None:
-        raise GuardFailed([violation("", N_("%(unit)s已有一件正在办理的%(procedure)s（编号 %(key)s），办结后才能再发起。"),
+        raise GuardFailed([violation("", N_("%(unit)s已有一件正在办理的%(procedure)s（编号 %(key)s），"
+                                            "办结后才能再发起。"),
                                      "one_running_case", "", unit=unit.name, procedure=running.definition.name,
                                      key=running.business_key)])
 

@@ -25,7 +25,8 @@ from ..orgs import terms as org_terms  # a module: orgs/terms.py imports this pa
 from .writes import CaseWrites
 
 Sentence = tuple[str, dict[str, str]]
-ACCOUNT_NEEDED = N_("%(member)s任%(unit)s%(role_label)s（自 %(date)s 起），尚无登录账号：请为其开通账号，开通后自动授予该职务。")
+ACCOUNT_NEEDED = N_("%(member)s任%(unit)s%(role_label)s（自 %(date)s 起），"
+                    "尚无登录账号：请为其开通账号，开通后自动授予该职务。")
 
 
 def start_term(writes: CaseWrites, change: StartTerm) -> Sentence:
@@ -96,7 +97,8 @@ def grant_position(writes: CaseWrites, change: GrantPosition) -> Sentence:
     notify(admins, key=f"account_needed:{member.id}:{unit.id}:{change.role}:{change.started_on}",
            kind="account_needed", message=ACCOUNT_NEEDED, params=params, link=f"/admin/users/new?member={member.id}",
            case_id=writes.case.id)
-    return N_("%(member)s任%(unit)s%(role_label)s（自 %(date)s 起）；尚无登录账号，已通知系统管理员开通，开通后自动授予该职务"), params
+    return N_("%(member)s任%(unit)s%(role_label)s（自 %(date)s 起）；"
+              "尚无登录账号，已通知系统管理员开通，开通后自动授予该职务"), params
 
 
 def grant_pending_positions(user: User) -> list[Position]:

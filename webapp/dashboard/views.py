@@ -10,8 +10,8 @@ from flask_login import current_user, login_required
 from .. import clock, permissions
 from ..extensions import db
 from ..members.waiting import BUCKETS
-from ..orgs.election_offers import election_offers
 from ..models import ProcessDefinition
+from ..orgs.election_offers import election_offers
 from ..supervision import operations as supervision
 from ..templating import definition_label
 from . import queries

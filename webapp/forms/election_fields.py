@@ -103,17 +103,15 @@ def _member_id(value):
 
 
 class MemberChoice(SelectField):
-    """One member from the list its picker source fills; optional ones offer 不设 first."""
+    """One member from the list its picker source fills; an optional one offers 不设 first."""
 
-    def __init__(self, label=None, required=True, **kwargs):
-        validators = [Required()] if required else [Optional()]
+    def __init__(self, label=None, validators=None, **kwargs):
         kwargs.setdefault("invalid_value_message", _l("所选的值不在可选范围内，请从列表中重新选择。"))
         super().__init__(label, validators, coerce=_member_id, choices=[], **kwargs)
-        self.required = required
 
     def iter_choices(self):
         choices = super().iter_choices()
-        if self.required:
+        if self.flags.required:
             return choices
         return [Choice("", gettext("（不设）"), self.data is None, {}), *choices]
 
@@ -122,3 +120,8 @@ class MemberChoice(SelectField):
             return  # the value could not be read (said already), or Required / Optional decides
         if not any(self.coerce(choice.value) == self.data for choice in super().iter_choices()):
             raise ValidationError(gettext("所选的值不在可选范围内，请从列表中重新选择。"))
+
+
+def member_choice(label, required=True, description=""):
+    """A MemberChoice, required or not (the API reads ``required`` from its validators)."""
+    return MemberChoice(label, validators=[Required() if required else Optional()], description=description)

@@ -13,7 +13,8 @@ from wtforms import BooleanField
 from workflows.procedures.by_election import VACANCY_POSTS, VACANCY_REASONS
 from workflows.procedures.term_election import ARCHIVE_ITEMS, HANDOVER_ITEMS
 
-from .election_fields import MemberChoice, VoteCounts
+from .election_fields import VoteCounts
+from .election_fields import member_choice as _member
 from .fields import PickList
 from .fields import area_field as _area
 from .fields import choice_field as _choice
@@ -40,7 +41,8 @@ class PrepareForm(FlaskForm):
     committee_seats = _count(_l("委员名额"), maximum=99, description=_l(
         "支部委员会一般 3 至 5 人、最多不超过 7 人；正式党员不足 7 人的支部不设支委会，填 0（%(source)s）；"
         "总支、党委按规则设置", source=_BR))
-    deputy_seats = _count(_l("副书记职数"), maximum=9, description=_l("书记 1 名，必要时设副书记 1 名（%(source)s）", source=_BR))
+    deputy_seats = _count(_l("副书记职数"), maximum=9,
+                          description=_l("书记 1 名，必要时设副书记 1 名（%(source)s）", source=_BR))
     planned_election_date = _date(_l("计划召开党员大会日期"), description=_l("党员大会选举的期限按此日期计算"))
     nomination_method = _text(_l("候选人产生方式"), description=_l("例如：党员推荐、党小组酝酿、支委会研究确定"))
     election_rules = _area(_l("选举办法（草案）"), required=True, description=_l(
@@ -54,7 +56,8 @@ class ReplyForm(FlaskForm):
     """E03 / B02b: the upper organisation's 批复 of a request."""
 
     replied_at = _date(_l("批复日期"))
-    decision = _choice(_l("批复结果"), [("approved", _l("同意")), ("returned", _l("退回修改")), ("refused", _l("不同意"))])
+    decision = _choice(_l("批复结果"), [
+        ("approved", _l("同意")), ("returned", _l("退回修改")), ("refused", _l("不同意"))])
     doc_no = _text(_l("批复文号"), max_length=60)
     opinion = _area(_l("批复意见"), description=_l("退回修改或不同意时须写明意见"))
 
@@ -66,11 +69,11 @@ class NominateForm(FlaskForm):
     recommendation_summary = _area(_l("党员推荐情况"), required=True, description=_l(
         "党员和党小组推荐的人选及推荐票数，按多数党员的意见确定候选人预备人选"))
     candidate_ids = _pick(_l("委员候选人预备人选"), _l(
-        "差额选举：候选人数至少多于应选人数的百分之二十，向上取整（应选 3 名至少 4 名）；候选人须为有选举权和被选举权的正式党员；"
-        "不设支委会的支部不选"))
-    secretary_candidate_id = MemberChoice(_l("书记人选"), description=_l(
+        "差额选举：候选人数至少多于应选人数的百分之二十，向上取整（应选 3 名至少 4 名）；"
+        "候选人须为有选举权和被选举权的正式党员；不设支委会的支部不选"))
+    secretary_candidate_id = _member(_l("书记人选"), description=_l(
         "一般应具有 1 年以上党龄（%(source)s）", source=_BR))
-    deputy_candidate_id = MemberChoice(_l("副书记人选"), required=False, description=_l("请示设副书记时确定"))
+    deputy_candidate_id = _member(_l("副书记人选"), required=False, description=_l("请示设副书记时确定"))
     reported_at = _date(_l("报上级党组织审查日期"))
 
 
@@ -124,13 +127,13 @@ class ElectOfficersForm(FlaskForm):
 
     meeting_date = _date(_l("会议日期"))
     committee_present = _count(_l("到会委员人数"), maximum=99, description=_l("须有半数以上委员到会"))
-    secretary_id = MemberChoice(_l("书记"), description=_l("一般应具有 1 年以上党龄（%(source)s）", source=_BR))
+    secretary_id = _member(_l("书记"), description=_l("一般应具有 1 年以上党龄（%(source)s）", source=_BR))
     secretary_votes = _count(_l("书记得票数"), maximum=99, description=_l("赞成票超过全体委员半数始得当选"))
-    deputy_id = MemberChoice(_l("副书记"), required=False)
+    deputy_id = _member(_l("副书记"), required=False)
     deputy_votes = _count(_l("副书记得票数"), required=False, maximum=99)
-    org_member_id = MemberChoice(_l("组织委员"))
-    publicity_member_id = MemberChoice(_l("宣传委员"), required=False)
-    discipline_member_id = MemberChoice(_l("纪检委员"), required=False)
+    org_member_id = _member(_l("组织委员"))
+    publicity_member_id = _member(_l("宣传委员"), required=False)
+    discipline_member_id = _member(_l("纪检委员"), required=False)
     minutes = _area(_l("会议记录"))
 
 
@@ -169,8 +172,8 @@ class HandoverForm(FlaskForm):
     handover_items = PickList(_l("交接事项"), choices=_options((k, _l(v)) for k, v in HANDOVER_ITEMS.items()),
                               validators=[Required()])
     archive_items = PickList(_l("归档的换届纪实资料"), choices=_options((k, _l(v)) for k, v in ARCHIVE_ITEMS.items()),
-                             validators=[Required()], description=_l("请示、批复、候选人酝酿材料、选举办法、选票、计票单、"
-                                                                     "会议记录、结果报告和批复须全部归档"))
+                             validators=[Required()], description=_l(
+                                 "请示、批复、候选人酝酿材料、选举办法、选票、计票单、会议记录、结果报告和批复须全部归档"))
     archived_at = _date(_l("归档日期"))
     archivist = _text(_l("经办人"))
 
@@ -179,7 +182,7 @@ class RegisterVacancyForm(FlaskForm):
     """B01 登记委员出缺."""
 
     vacancy_post = _choice(_l("出缺职务"), [(k, _l(v)) for k, v in VACANCY_POSTS.items()])
-    vacated_member_id = MemberChoice(_l("出缺的委员"), required=False, description=_l(
+    vacated_member_id = _member(_l("出缺的委员"), required=False, description=_l(
         "其在本组织的职务自出缺日期起终止"))
     vacancy_reason = _choice(_l("出缺原因"), [(k, _l(v)) for k, v in VACANCY_REASONS.items()])
     reason_detail = _area(_l("情况说明"))
@@ -204,7 +207,7 @@ class OfficerReplacementForm(FlaskForm):
 
     meeting_date = _date(_l("选举或指派日期"))
     method = _choice(_l("产生方式"), [("elected", _l("委员会选举")), ("appointed", _l("上级党组织指派"))])
-    officer_id = MemberChoice(_l("书记或副书记人选"), description=_l(
+    officer_id = _member(_l("书记或副书记人选"), description=_l(
         "在委员中产生；书记一般应具有 1 年以上党龄（%(source)s）", source=_BR))
     committee_size = _count(_l("委员总数"), required=False, maximum=99)
     committee_present = _count(_l("到会委员人数"), required=False, maximum=99)

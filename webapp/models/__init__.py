@@ -12,6 +12,6 @@ from .user import LoginFailure, User
 
 __all__ = [
     "AdminEvent", "AuditEvent", "Case", "ConfigRevision", "LaneRuleRow", "LoginFailure", "Member", "Notification",
-    "OrgUnit", "PendingPosition", "Position", "ProcessDefinition", "RuleOverride", "Submission", "SupervisionItem", "User",
-    "WorkItem",
+    "OrgUnit", "PendingPosition", "Position", "ProcessDefinition", "RuleOverride", "Submission", "SupervisionItem",
+    "User", "WorkItem",
 ]

@@ -13,11 +13,11 @@ from sqlalchemy.orm import joinedload
 from workflows.terms import has_term
 
 from .. import clock, permissions
+from ..cases.positions import pending_posts
 from ..extensions import db
 from ..models import Member, OrgUnit, Position
 from ..templating import long_date
 from . import terms
-from ..cases.positions import pending_posts
 from .chart import org_chart
 from .election_offers import election_offers
 from .forms import TermForm
