@@ -17,13 +17,13 @@ from datetime import date, timedelta
 from typing import Any
 
 from workflows import elections
+from workflows.procedures.election_common import COMMITTEE_ROLES
 from workflows.procedures.term_election import ARCHIVE_ITEMS, HANDOVER_ITEMS
 from workflows.settings import RuleSettings
 
 from . import clock
 from .cases import operations
 from .cases.context import roster_counts, rule_settings_for
-from .cases.election_sources import COMMITTEE_ROLES
 from .demo_cases import _form_input as form_input
 from .demo_cases import _position_holder as officer_of
 from .extensions import db

@@ -10,6 +10,7 @@ from datetime import date
 
 import pytest
 from election_driver import (
+    UPPER,
     Election,
     FakeClock,
     as_user,
@@ -18,10 +19,13 @@ from election_driver import (
     expect,
     holders,
     member_id,
+    refusals,
+    start,
     started,
     variables,
 )
 
+from webapp.admin.operations import add_position, set_override
 from webapp.demo import DEMO_PASSWORD
 from webapp.extensions import db
 from webapp.models import AuditEvent, Notification, OrgUnit, PendingPosition, Position, User
@@ -120,8 +124,6 @@ def test_an_elected_member_without_an_account_gets_the_post_when_the_admin_opens
 
 def test_the_new_term_follows_the_approval_date_when_the_setting_says_so(run):
     with run.app.app_context():
-        from webapp.admin.operations import set_override
-
         set_override(run.demo.unit("hospital"), "election.term_start_event", "approval_date",
                      db.session.get(User, run.demo.user_ids["admin"]))
         db.session.commit()
@@ -190,3 +192,38 @@ def test_an_admin_without_a_member_sees_the_members_waiting_for_an_account(run):
     elect_new_committee(run)
     page = as_user(run, "admin").get("/admin/users/new").get_data(as_text=True)
     assert "郑海燕" in page and "高雪梅" in page and DEMO_PASSWORD not in page
+
+
+def test_the_api_lists_the_ballots_candidates_in_the_order_its_counts_are_taken(app, demo, login, monkeypatch):
+    run = Election(app, demo, login, FakeClock(monkeypatch), via="api")
+    started(run)
+    drive(run, ["E03_request_approval", "E04_nominate", "E04b_review_shortlist"])
+    item = expect(run, "E05_assembly_election")
+    body = run.api.client.get(f"/api/v1/work-items/{item}", headers=run.api.as_user("branch1_secretary")).json
+    (votes,) = [f for f in body["fields"] if f["name"] == "votes"]
+    assert votes["type"] == "counts"
+    assert [int(c["value"]) for c in votes["choices"]] == variables(run)["ballot_candidate_ids"]
+    refused = run.api.client.post(f"/api/v1/work-items/{item}/complete", headers=run.api.as_user("branch1_secretary"),
+                                  json={"data": {"votes": {"12": 3}}})
+    assert refused.status_code == 400 and "votes" in refused.json["errors"]  # an object: not a list of counts
+
+
+def test_a_primary_committee_elects_in_its_members_assembly_and_asks_the_working_committee_above_it(run):
+    """县人民医院党委 (members in every branch below it) requests its 换届 from 卫生健康工委, its direct superior."""
+    with run.app.app_context():
+        admin = db.session.get(User, run.demo.user_ids["admin"])
+        add_position(db.session.get(User, run.demo.user_ids["county_org_staff"]), run.demo.unit("health_wc"),
+                     "org_member", run.clock.today, admin)  # the demo has nobody in 卫生健康工委
+        db.session.commit()
+    run.unit = "hospital"
+    run.users = {"hospital": "hospital_secretary", "health_wc": "county_org_staff", "branch1": "branch1_secretary"}
+    UPPER["hospital"] = "health_wc"
+    try:
+        refused = start(run, starter="hospital_secretary", committee_seats=4)
+        assert refused.status_code == 422
+        assert "委员名额应为 5 至 9 名" in " ".join(refusals(run, refused)["committee_seats"])
+        started(run, starter="hospital_secretary", committee_seats=7)
+        assert variables(run)["has_committee"] is True
+        expect(run, "E03_request_approval")
+    finally:
+        del UPPER["hospital"]

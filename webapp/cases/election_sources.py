@@ -11,6 +11,7 @@ from flask_babel import gettext
 from wtforms.fields.choices import SelectChoice
 
 from workflows.procedures import PROCEDURES
+from workflows.procedures.election_common import COMMITTEE_ROLES
 
 from .. import clock
 from ..extensions import db
@@ -20,8 +21,6 @@ from .running import running_case_among
 
 # The procedures a unit runs one at a time (term_election.ONE_RUNNING_PER_UNIT).
 ELECTION_PROCESSES = PROCEDURES["term_election"].ONE_RUNNING_PER_UNIT
-COMMITTEE_ROLES = ("secretary", "deputy_secretary", "org_member", "publicity_member", "discipline_member",
-                   "committee_member")
 
 
 def running_election(unit_id: int) -> Case | None:

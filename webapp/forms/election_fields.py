@@ -57,9 +57,9 @@ class VoteCounts(Field):
     widget = VoteCountsWidget()
     takes_many = True  # the API accepts a list for it (webapp/api/fields.py)
 
-    def __init__(self, label=None, validators=None, **kwargs):
+    def __init__(self, label=None, validators=None, choices=None, **kwargs):
         super().__init__(label, validators, **kwargs)
-        self.choices: list = []
+        self.choices: list = list(choices or [])  # the candidates: filled by the picker source
         self.raw_counts: list[str] | None = None
 
     def process_formdata(self, valuelist):

@@ -112,7 +112,7 @@ class BallotForm(AttendanceForm):
     supplementary ballot or a repeated one). Its raw tallies are kept so the result can be recomputed."""
 
     seats = _count(_l("本轮应选名额"), maximum=99)
-    votes = VoteCounts(_l("得票数"), description=_l(
+    votes = VoteCounts(_l("得票数"), choices=[], description=_l(
         "赞成票超过实到会有选举权人数（或按规则设置的应到会人数）的半数始得当选；超过半数的多于应选名额时按得票多少取前若干名，"
         "票数相等不能确定时就票数相等的候选人重新投票；当选不足应选名额时另行选举"))
     writein_notes = _area(_l("另选他人得票情况"))

@@ -29,6 +29,7 @@ from workflows.procedures.election_common import (
     StepFields,
     check_step,
     day,
+    derive_approval,
     derive_round,
     first_ballot,
     ineligible,
@@ -211,16 +212,6 @@ def _derive_officer(data, ctx: StepContext) -> dict[str, Any]:
             "officer_election_date": day(data, "meeting_date")}
 
 
-def _derive_approval(data, ctx: StepContext) -> dict[str, Any]:
-    derived = {"approval_decision": data["decision"]}
-    if data["decision"] == "approved":
-        derived["approval_date"] = day(data, "decided_on")
-        election_day = ctx.case_data.get("election_date")
-        use_election = ctx.settings["election.term_start_event"] == "election_date" and election_day
-        derived["posts_start_on"] = election_day if use_election else derived["approval_date"]
-    return derived
-
-
 DERIVERS = {
     "B01": _derive_register,
     "B02": _derive_decide,
@@ -229,7 +220,7 @@ DERIVERS = {
     "B03": lambda data, ctx: derive_round(data, ctx, int(ctx.case_data.get("by_election_seats") or 1)),
     "B04": _derive_officer,
     "B05": lambda data, ctx: {"report_submitted_at": day(data, "report_submitted_at")},
-    "B05b": _derive_approval,
+    "B05b": lambda data, ctx: derive_approval(data, ctx, "posts_start_on"),
 }
 
 

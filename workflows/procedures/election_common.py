@@ -178,14 +178,12 @@ def has_quorum(data, ctx: StepContext) -> bool:
                                ctx.settings["election.quorum_strict"])
 
 
-def ballot_count_problems(data, ctx: StepContext, seats: int, candidates) -> list[Violation]:
-    """Issued ≤ present, invalid ≤ returned, a count for each candidate within the valid ballots, and no
-    more marks than a valid ballot can hold (a ballot marking more names than seats is invalid)."""
-    problems = missing_fields(data, BALLOT_FIELDS)
-    if problems:
-        return problems
+def paper_problems(data) -> list[Violation]:
+    """Ballot papers that cannot be: more issued than electors present, more invalid than returned (more
+    returned than issued is no error: it voids the ballot, which is held again)."""
     present, issued = int(data["present_electors"]), int(data["ballots_issued"])
     returned, invalid = int(data["ballots_returned"]), int(data["ballots_invalid"])
+    problems = []
     if issued > present:
         problems.append(violation("ballots_issued", N_(
             "发出的选票（%(issued)s）不能多于实到会有选举权的人数（%(present)s）"), "ballots", RULES_SOURCE,
@@ -193,6 +191,15 @@ def ballot_count_problems(data, ctx: StepContext, seats: int, candidates) -> lis
     if invalid > returned:
         problems.append(violation("ballots_invalid", N_("无效票（%(invalid)s）不能多于收回的选票（%(returned)s）"),
                                   "ballots", RULES_SOURCE, invalid=invalid, returned=returned))
+    return problems
+
+
+def ballot_count_problems(data, ctx: StepContext, seats: int, candidates) -> list[Violation]:
+    """Valid papers (``paper_problems``), a count for each candidate within the valid ballots, and no more
+    marks than a valid ballot can hold (a ballot marking more names than seats is invalid)."""
+    problems = missing_fields(data, BALLOT_FIELDS) or paper_problems(data)
+    issued, returned, invalid = (int(data.get(f) or 0) for f in ("ballots_issued", "ballots_returned",
+                                                                  "ballots_invalid"))
     if problems or not elections.ballots_valid(issued, returned):
         return problems  # a void ballot is counted no further: it is held again
     votes = elections.votes_from(data["votes"])
@@ -351,6 +358,18 @@ def committee_elected(data, committee_size: int) -> bool:
 
 
 # ---------- the changes of positions when the upper organisation approves ----------
+
+
+def derive_approval(data, ctx: StepContext, start_variable: str) -> dict[str, Any]:
+    """E07b / B05b: the decision, and on approval the day the new posts (and a new term) start: the
+    election day or the approval day (``election.term_start_event``)."""
+    derived = {"approval_decision": data["decision"]}
+    if data["decision"] == "approved":
+        derived["approval_date"] = day(data, "decided_on")
+        election_day = ctx.case_data.get("election_date")
+        use_election = ctx.settings["election.term_start_event"] == "election_date" and election_day
+        derived[start_variable] = election_day if use_election else derived["approval_date"]
+    return derived
 
 
 def position_changes(unit_id: int, start: str, officers: Mapping[str, int | None], members: list[int],

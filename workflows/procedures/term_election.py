@@ -30,12 +30,14 @@ from workflows.procedures.election_common import (
     committee_elected,
     committee_vote_problems,
     day,
+    derive_approval,
     derive_round,
     first_ballot,
     has_quorum,
     ineligible,
     officers_from,
     one_id,
+    paper_problems,
     position_changes,
     reply_guard,
     round_guard,
@@ -237,14 +239,8 @@ def _assembly_officers(data, ctx: StepContext) -> list[Violation]:
         problems += missing_fields(data, ("deputy_votes",))
     if problems:
         return problems
-    issued, returned, invalid = (int(data[f]) for f in ("ballots_issued", "ballots_returned", "ballots_invalid"))
-    if issued > int(data["present_electors"]):
-        problems.append(violation("ballots_issued", N_(
-            "发出的选票（%(issued)s）不能多于实到会有选举权的人数（%(present)s）"), "ballots", RULES_SOURCE,
-            issued=issued, present=int(data["present_electors"])))
-    if invalid > returned:
-        problems.append(violation("ballots_invalid", N_("无效票（%(invalid)s）不能多于收回的选票（%(returned)s）"),
-                                  "ballots", RULES_SOURCE, invalid=invalid, returned=returned))
+    problems = paper_problems(data)
+    returned, invalid = int(data["ballots_returned"]), int(data["ballots_invalid"])
     for field in ("secretary_votes", "deputy_votes"):
         if data.get(field) is not None and int(data[field]) > returned - invalid:
             problems.append(violation(field, N_("得票数不能多于有效选票数（%(valid)s）"), "ballots", RULES_SOURCE,
@@ -353,16 +349,6 @@ def _derive_officers(data, ctx: StepContext) -> dict[str, Any]:
             "officer_election_date": day(data, "meeting_date")}
 
 
-def _derive_approval(data, ctx: StepContext) -> dict[str, Any]:
-    derived = {"approval_decision": data["decision"]}
-    if data["decision"] == "approved":
-        derived["approval_date"] = day(data, "decided_on")
-        election_day = ctx.case_data.get("election_date")
-        use_election = ctx.settings["election.term_start_event"] == "election_date" and election_day
-        derived["term_started_on"] = election_day if use_election else derived["approval_date"]
-    return derived
-
-
 DERIVERS = {
     "E02": _derive_prepare,
     "E03": lambda data, ctx: {"request_decision": data["decision"], "request_replied_at": day(data, "replied_at")},
@@ -372,7 +358,7 @@ DERIVERS = {
     "E06": _derive_officers,
     "E06b": _derive_assembly_officers,
     "E07": lambda data, ctx: {"report_submitted_at": day(data, "report_submitted_at")},
-    "E07b": _derive_approval,
+    "E07b": lambda data, ctx: derive_approval(data, ctx, "term_started_on"),
 }
 
 
