@@ -11,23 +11,17 @@ from typing import Any
 
 from recruitment_driver import FakeClock, field_errors  # noqa: F401 (the scenario tests' clock and refusals)
 from test_api_recruitment_scenario import API, Api
+from test_api_recruitment_scenario import UNIT_USERS as RECRUITMENT_UNIT_USERS
 
 from webapp.cases.formkit import formdata_from_json
 from webapp.demo_election import case_election_facts, election_facts, election_step_data
 from webapp.extensions import db
 from webapp.models import Case, Member, Position, User, WorkItem
 
-# One user per unit that an election's work may be routed to; each sees only its own unit's items.
-UNIT_USERS = {
-    "branch1": "branch1_secretary",
-    "internal_gb": "internal_gb_secretary",
-    "hospital": "hospital_org_member",
-    "county_org_dept": "county_org_staff",
-    "town_branch": "town_branch_secretary",
-    "town": "town_org_member",
-    "community_branch": "community_branch_secretary",
-    "community": "community_secretary",
-}
+# One user per unit that an election's work may be routed to; each sees only its own unit's items: those of
+# the recruitment scenarios, and the superiors of the other branches.
+UNIT_USERS = {**RECRUITMENT_UNIT_USERS, "town": "town_org_member", "community_branch": "community_branch_secretary",
+              "community": "community_secretary"}
 # The unit that holds the election, and its direct superior (upper_org: 批复, 审查, 审批).
 UPPER = {"branch1": "internal_gb", "town_branch": "town", "community_branch": "community", "internal_gb": "hospital"}
 UPPER_STEPS = ("E03", "E04b", "E07b", "B02b", "B05b")

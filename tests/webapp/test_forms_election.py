@@ -5,8 +5,7 @@ JSON API describing and taking them as the pages do."""
 from __future__ import annotations
 
 import pytest
-from flask import Flask
-from flask_babel import Babel
+from test_forms_recruitment import form_app  # noqa: F401 (the fixture: a request context for the forms)
 from werkzeug.datastructures import MultiDict
 from wtforms.fields.choices import SelectChoice
 
@@ -16,15 +15,7 @@ from workflows.procedures import by_election, term_election
 
 PROCEDURES = (term_election, by_election)
 CANDIDATES = [SelectChoice(12, "王芳"), SelectChoice(15, "李强"), SelectChoice(17, "赵敏")]
-
-
-@pytest.fixture
-def form_app():
-    app = Flask(__name__)
-    app.config.update(TESTING=True, WTF_CSRF_ENABLED=False, SECRET_KEY="test")
-    Babel(app)
-    with app.test_request_context():
-        yield app
+pytestmark = pytest.mark.usefixtures("form_app")  # a request context: the forms translate their messages
 
 
 def test_every_form_key_of_both_procedures_has_a_form_and_no_other():
@@ -52,7 +43,7 @@ def ballot(pairs, form_key="E05_assembly_election"):
 BALLOT = [("election_date", "2026-05-20"), ("expected_electors", "12"), ("present_electors", "12"), ("seats", "2")]
 
 
-def test_the_vote_counts_are_read_in_the_candidates_order_and_kept_by_member(form_app):
+def test_the_vote_counts_are_read_in_the_candidates_order_and_kept_by_member():
     form = ballot([*BALLOT, ("votes", "9"), ("votes", "0"), ("votes", "11")])
     assert form.validate(), form.errors
     assert form.votes.data == {"12": 9, "15": 0, "17": 11}
@@ -60,26 +51,26 @@ def test_the_vote_counts_are_read_in_the_candidates_order_and_kept_by_member(for
 
 @pytest.mark.parametrize("counts", [
     ["9", "8"], ["9", "8", "-1"], ["9", "8", "x"], ["9", "", "3"], ["9", "8", "100001"]])
-def test_a_count_missing_or_not_a_whole_number_is_refused(form_app, counts):
+def test_a_count_missing_or_not_a_whole_number_is_refused(counts):
     form = ballot([*BALLOT, *(("votes", c) for c in counts)])
     assert not form.validate()
     assert list(form.errors) == ["votes"]
 
 
-def test_empty_counts_are_no_ballot_at_all(form_app):
+def test_empty_counts_are_no_ballot_at_all():
     """A meeting without quorum holds no ballot: every count may be left empty (the rules decide)."""
     form = ballot([*BALLOT, ("votes", ""), ("votes", ""), ("votes", "")])
     assert form.validate(), form.errors
     assert form.votes.data is None
 
 
-def test_the_vote_table_names_each_candidate_beside_its_input(form_app):
+def test_the_vote_table_names_each_candidate_beside_its_input():
     form = ballot([*BALLOT, ("votes", "9"), ("votes", "0"), ("votes", "11")])
     html = str(form.votes())
     assert html.count('name="votes"') == 3 and "王芳" in html and 'value="11"' in html
 
 
-def test_an_optional_member_may_be_left_empty_and_a_member_off_the_list_is_refused(form_app):
+def test_an_optional_member_may_be_left_empty_and_a_member_off_the_list_is_refused():
     form = FORMS["E06_elect_officers"](formdata=MultiDict([
         ("meeting_date", "2026-05-20"), ("committee_present", "3"), ("secretary_id", "12"), ("secretary_votes", "3"),
         ("deputy_id", ""), ("org_member_id", "15")]))
@@ -96,6 +87,6 @@ def test_an_optional_member_may_be_left_empty_and_a_member_off_the_list_is_refus
     assert form.errors["deputy_id"] == ["所选的值不在可选范围内，请从列表中重新选择。"]
 
 
-def test_the_api_describes_the_counts_as_counts(form_app):
+def test_the_api_describes_the_counts_as_counts():
     (votes,) = [f for f in describe_fields(FORMS["E05_assembly_election"]) if f["name"] == "votes"]
     assert votes["type"] == "counts"

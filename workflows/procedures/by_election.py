@@ -27,17 +27,19 @@ from workflows.procedures.election_common import (
     ROUND_FIELDS,
     RULES_SOURCE,
     StepFields,
-    check_step,
+    StepRules,
     day,
     derive_approval,
     derive_round,
     first_ballot,
     ineligible,
+    no_member_changes,
     one_id,
     position_changes,
     reply_guard,
     round_guard,
     standing_problem,
+    upper_reply_due,
 )
 
 PROCESS_KEY = "by_election"
@@ -229,22 +231,10 @@ def step_key(step_code: str) -> str:
     return step_code.split("_", 1)[0]
 
 
-def check(step_code: str, data: Mapping[str, Any], ctx: StepContext) -> list[Violation]:
-    """Every violated rule of the step for the submitted ``data`` (empty: it may complete)."""
-    key = step_key(step_code)
-    return check_step(STEP_FIELDS.get(key), GUARDS.get(key), MEMBER_FIELDS, data, ctx)
-
-
-def derive(step_code: str, data: Mapping[str, Any], ctx: StepContext) -> dict[str, Any]:
-    """The engine variables the step sets (bpmn/README.md, "by_election")."""
-    deriver = DERIVERS.get(step_key(step_code))
-    return deriver(data, ctx) if deriver else {}
-
-
-def member_changes(step_code: str, data: Mapping[str, Any], derived: Mapping[str, Any],
-                   case_data: Mapping[str, Any]) -> dict[str, Any]:
-    """A by-election changes no member record."""
-    return {}
+RULES = StepRules(STEP_FIELDS, GUARDS, DERIVERS, MEMBER_FIELDS, step_key)
+check = RULES.check
+derive = RULES.derive
+member_changes = no_member_changes
 
 
 def org_changes(step_code: str, data: Mapping[str, Any], case_data: Mapping[str, Any]) -> list:
@@ -288,5 +278,5 @@ def due_dates(deadline_key: str, opened_on: date, case_data: Mapping[str, Any],
         vacancy = parse_date(case_data.get("vacancy_date")) or opened_on
         return add_months(vacancy, settings["by_election.sla_months"]), None, None
     if deadline_key == "upper_reply":
-        return add_days(opened_on, settings["election.request_sla_days"]), None, None
+        return upper_reply_due(opened_on, settings), None, None
     raise ValueError(f"unknown by-election deadline: {deadline_key!r}")

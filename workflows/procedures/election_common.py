@@ -61,15 +61,46 @@ class StepFields:
 Guard = Callable[[Mapping[str, Any], StepContext], list[Violation]]
 
 
-def check_step(fields: StepFields | None, guard: Guard | None, member_fields, data, ctx) -> list[Violation]:
-    """Field problems first (missing, malformed dates, unknown members); the guard on well-formed data."""
-    if fields is None:
-        return []
-    problems = (missing_fields(data, fields.required) + malformed_dates(data, fields.past_dates + fields.dates)
-                + unknown_members(data, [f for f in member_fields if f in data], ctx.members))
-    if problems:
-        return problems
-    return future_dates(data, fields.past_dates, ctx.today) + (guard(data, ctx) if guard else [])
+@dataclass(frozen=True)
+class StepRules:
+    """A procedure's rules by step key ("E04b", "B03"): the fields each step needs, its guard, the engine
+    variables it derives. ``check`` and ``derive`` are the procedure protocol's functions of the same name."""
+
+    fields: Mapping[str, StepFields]
+    guards: Mapping[str, Guard]
+    derivers: Mapping[str, Callable[[Mapping[str, Any], StepContext], dict[str, Any]]]
+    member_fields: tuple[str, ...]
+    step_key: Callable[[str], str]
+
+    def check(self, step_code: str, data: Mapping[str, Any], ctx: StepContext) -> list[Violation]:
+        """Every violated rule of the step (a step code or form key) for ``data``; empty: it may complete.
+        Field problems first (missing, malformed dates, unknown members), the guard on well-formed data."""
+        key = self.step_key(step_code)
+        fields, guard = self.fields.get(key), self.guards.get(key)
+        if fields is None:
+            return []
+        problems = (missing_fields(data, fields.required) + malformed_dates(data, fields.past_dates + fields.dates)
+                    + unknown_members(data, [f for f in self.member_fields if f in data], ctx.members))
+        if problems:
+            return problems
+        return future_dates(data, fields.past_dates, ctx.today) + (guard(data, ctx) if guard else [])
+
+    def derive(self, step_code: str, data: Mapping[str, Any], ctx: StepContext) -> dict[str, Any]:
+        """The engine variables the step sets (bpmn/README.md, "term_election and by_election")."""
+        deriver = self.derivers.get(self.step_key(step_code))
+        return deriver(data, ctx) if deriver else {}
+
+
+def no_member_changes(step_code: str, data: Mapping[str, Any], derived: Mapping[str, Any],
+                      case_data: Mapping[str, Any]) -> dict[str, Any]:
+    """An election changes no member record: its subject is the unit (its effects are org_changes)."""
+    return {}
+
+
+def upper_reply_due(opened_on: date, settings: Mapping[str, Any]) -> date:
+    """The upper organisation answers within ``election.request_sla_days`` (a design default: RULES.md found no
+    national limit for the reply to a 换届请示)."""
+    return add_days(opened_on, settings["election.request_sla_days"])
 
 
 def day(data: Mapping[str, Any], name: str) -> str | None:

@@ -25,8 +25,8 @@ from workflows.procedures.election_common import (
     ROUND_FIELDS,
     RULES_SOURCE,
     StepFields,
+    StepRules,
     attendance_problems,
-    check_step,
     committee_elected,
     committee_vote_problems,
     day,
@@ -35,6 +35,7 @@ from workflows.procedures.election_common import (
     first_ballot,
     has_quorum,
     ineligible,
+    no_member_changes,
     officers_from,
     one_id,
     paper_problems,
@@ -43,6 +44,7 @@ from workflows.procedures.election_common import (
     round_guard,
     standing_problem,
     standing_violation,
+    upper_reply_due,
 )
 
 PROCESS_KEY = "term_election"
@@ -369,22 +371,10 @@ def step_key(step_code: str) -> str:
     return "E02" if key == "E02b" else key
 
 
-def check(step_code: str, data: Mapping[str, Any], ctx: StepContext) -> list[Violation]:
-    """Every violated rule of the step for the submitted ``data`` (empty: it may complete)."""
-    key = step_key(step_code)
-    return check_step(STEP_FIELDS.get(key), GUARDS.get(key), MEMBER_FIELDS, data, ctx)
-
-
-def derive(step_code: str, data: Mapping[str, Any], ctx: StepContext) -> dict[str, Any]:
-    """The engine variables the step sets (bpmn/README.md, "term_election")."""
-    deriver = DERIVERS.get(step_key(step_code))
-    return deriver(data, ctx) if deriver else {}
-
-
-def member_changes(step_code: str, data: Mapping[str, Any], derived: Mapping[str, Any],
-                   case_data: Mapping[str, Any]) -> dict[str, Any]:
-    """An election changes no member record (its subject is the unit)."""
-    return {}
+RULES = StepRules(STEP_FIELDS, GUARDS, DERIVERS, MEMBER_FIELDS, step_key)
+check = RULES.check
+derive = RULES.derive
+member_changes = no_member_changes
 
 
 def org_changes(step_code: str, data: Mapping[str, Any], case_data: Mapping[str, Any]) -> list:
@@ -409,7 +399,7 @@ def due_dates(deadline_key: str, opened_on: date, case_data: Mapping[str, Any],
     planned; ``handover``: handed over and archived within ``election.handover_days``.
     """
     if deadline_key == "upper_reply":
-        return add_days(opened_on, settings["election.request_sla_days"]), None, None
+        return upper_reply_due(opened_on, settings), None, None
     if deadline_key == "planned_election":
         return parse_date(case_data.get("planned_election_date")) or opened_on, None, None
     if deadline_key == "handover":
