@@ -103,17 +103,16 @@ def _member_id(value):
 
 
 class MemberChoice(SelectField):
-    """One member from the list its picker source fills; an optional one offers 不设 first."""
+    """One member from the list its picker source fills (a member id, or None when left empty)."""
 
     def __init__(self, label=None, validators=None, **kwargs):
         kwargs.setdefault("invalid_value_message", _l("所选的值不在可选范围内，请从列表中重新选择。"))
         super().__init__(label, validators, coerce=_member_id, choices=[], **kwargs)
 
     def iter_choices(self):
-        choices = super().iter_choices()
-        if self.flags.required:
-            return choices
-        return [Choice("", gettext("（不设）"), self.data is None, {}), *choices]
+        """A first empty choice, so nobody is picked unawares: 请选择 for a required member, 不设 otherwise."""
+        blank = gettext("（请选择）") if self.flags.required else gettext("（不设）")
+        return [Choice("", blank, self.data is None, {}), *super().iter_choices()]
 
     def pre_validate(self, form):
         if self.process_errors or self.data is None:
