@@ -60,7 +60,7 @@ def history(run: Election) -> list[tuple[str, str]]:
 
 
 @pytest.mark.parametrize("key", ["branch1", "internal_gb"])
-def test_a_term_election_from_the_request_to_the_archive_at_every_level(run, key):
+def test_a_term_election_from_the_request_to_the_archive_at_every_level(run, runner, key):
     run.unit = key
     before = unit(run, key)
     started(run)
@@ -74,6 +74,9 @@ def test_a_term_election_from_the_request_to_the_archive_at_every_level(run, key
     assert after.term_due_on == add_years(run.clock.today, 3)  # term.years of a branch and of a general branch
     kinds = [kind for kind, _summary in history(run)]
     assert kinds.count("org_change") >= 3 and kinds[-1] == "finish"
+    # the record's hash chain holds, and the engine state, work items, forms and record agree
+    assert [runner.invoke(args=[*command]).output.strip() for command in (("audit", "verify"), ("cases", "check"))] == [
+        "OK", "OK"]
 
 
 def test_a_branch_without_a_committee_elects_its_secretary_in_the_assembly(run):
