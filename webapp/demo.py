@@ -23,6 +23,7 @@ from workflows.terms import TERM_YEARS_SETTING
 
 from . import clock
 from .demo_cases import seed_demo_cases
+from .demo_election import seed_demo_elections
 from .demo_transfer import seed_demo_transfers
 from .extensions import db
 from .models import Member, OrgUnit, Position, User
@@ -232,6 +233,7 @@ def seed_demo(with_cases: bool = True) -> list[DemoLogin]:
         if with_cases:
             seed_demo_cases(today)
             seed_demo_transfers(units, today)
+            seed_demo_elections(today)
     return demo_logins()
 
 

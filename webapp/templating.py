@@ -92,6 +92,8 @@ def event_summary(event) -> str:
     recorded = event.data or {}
     if event.kind == "org_change" and "message" in recorded:
         message, params = recorded["message"], recorded.get("params", {})
+        # A parameter named *_label is a label of the product (a post: 书记): shown translated.
+        params = {k: _(v) if k.endswith("_label") and isinstance(v, str) else v for k, v in params.items()}
         return _(message) % params
     return event.summary or ""
 

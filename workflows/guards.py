@@ -44,6 +44,7 @@ class MemberFacts:
     in_good_standing: bool
     has_voting_rights: bool
     unit_id: int | None = None
+    party_standing_since: date | None = None  # 党龄 counts from here (a secretary's standing, elections)
 
 
 @dataclass(frozen=True)
@@ -55,10 +56,15 @@ class StepContext:
     members: Mapping[int, MemberFacts]
     voting_members: int
     settings: RuleSettings
-    # The case's unit and, for it and every unit a form names (a procedure's optional CHAIN_FIELDS), its chain
-    # in the organisation tree, nearest first (组织关系转接: is the destination under the same 基层党委?).
+    # The case's unit. For it and every unit a form names (a procedure's optional CHAIN_FIELDS), its chain in
+    # the organisation tree, nearest first (组织关系转接: is the destination under the same 基层党委?). For
+    # procedures that count their roster (COUNTS_ROSTER: an election's electors are the unit's and every
+    # unit's below it), its kind and how many 正式党员 and 党员 (full and probationary) it has.
     unit_id: int | None = None
     chains: Mapping[int, tuple[OrgUnitRef, ...]] = field(default_factory=dict)
+    unit_kind: str | None = None
+    full_members: int = 0
+    party_members: int = 0
 
     def case_date(self, name: str) -> date | None:
         """A date variable of the case (stored as an ISO string), or ``None``."""
@@ -124,7 +130,9 @@ def future_dates(data: Mapping[str, Any], names: Iterable[str], today: date) -> 
 
 
 def member_ids(value: Any) -> list[int]:
-    """The member ids held by a member field (one id or a list of ids)."""
+    """The member ids held by a member field (one id, a list of ids, or counts by member id: votes)."""
+    if isinstance(value, Mapping):
+        return [int(v) for v in value]
     if not is_present(value):
         return []
     return [int(v) for v in value] if isinstance(value, (list, tuple, set)) else [int(value)]

@@ -61,3 +61,41 @@ class RecordAway:
     since: str | None
     reason: str
     destination: str
+class StartTerm:
+    """The unit's committee starts a new term (换届, RULES.md §4.3): 届次 + 1 from ``started_on`` (ISO date);
+    it ends after the term years of the unit's kind (``term.years.*``)."""
+
+    unit_id: int
+    started_on: str
+
+
+@dataclass(frozen=True)
+class EndPositions:
+    """Every post of ``roles`` in the unit held on ``ended_on`` (ISO date, the last day) ends then: the
+    outgoing committee (the posts of people without an account too)."""
+
+    unit_id: int
+    roles: tuple[str, ...]
+    ended_on: str
+
+
+@dataclass(frozen=True)
+class EndMemberPositions:
+    """The member's posts of ``roles`` in the unit end on ``ended_on`` (a vacancy, a member who takes
+    another post)."""
+
+    unit_id: int
+    member_id: int
+    roles: tuple[str, ...]
+    ended_on: str
+
+
+@dataclass(frozen=True)
+class GrantPosition:
+    """The member holds ``role`` in the unit from ``started_on`` (ISO date): through their account, or,
+    without one, recorded on the member and given when the account is created."""
+
+    member_id: int
+    unit_id: int
+    role: str
+    started_on: str

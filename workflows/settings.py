@@ -141,8 +141,60 @@ TRANSFER_SETTINGS: tuple[RuleSetting, ...] = (
          N_("外出超过几个月未转接组织关系即提示所在支部（月）"), 1, 6),
 )
 
+# 换届选举 and 补选 (RULES.md §2.2, §4.2–§4.6; workflows/elections.py). The sources disagree on the
+# majority base (§12 C7) and on the quorum wording (§12 C8); where RULES.md found no national number
+# (the reply to a 换届请示, the by-election limit) the default is a design choice, said in the source.
+_ELE = N_("《中国共产党基层组织选举工作条例》 [N-ELE]")
+ELECTION_SETTINGS: tuple[RuleSetting, ...] = (
+    _int("election.committee_required_full_members", 7,
+         N_("《中国共产党支部工作条例（试行）》 [N-BR]"),
+         N_("设立支部委员会所需的正式党员人数（不足此数的党支部只设书记，必要时设副书记）"), 7, 7),
+    _int("election.seats.branch.min", 3, N_("《中国共产党支部工作条例（试行）》 [N-BR]"),
+         N_("支部委员会委员最少人数"), 3, 5),
+    _int("election.seats.branch.max", 7, N_("《中国共产党支部工作条例（试行）》（一般3至5人，最多不超过7人）[N-BR]"),
+         N_("支部委员会委员最多人数"), 3, 7),
+    _int("election.seats.general_branch.min", 5, N_("选举工作实务（2020年条例未见明文，未经核实）[secondary]"),
+         N_("总支部委员会委员最少人数"), 3, 7),
+    _int("election.seats.general_branch.max", 9, N_("选举工作实务（一般5至7人，最多不超过9人；未经核实）[secondary]"),
+         N_("总支部委员会委员最多人数"), 5, 9),
+    _int("election.seats.committee.min", 5, N_("选举工作实务（2020年条例未见明文，未经核实）[secondary]"),
+         N_("基层党委委员最少人数"), 3, 9),
+    _int("election.seats.committee.max", 9, N_("选举工作实务（一般5至9人；未经核实）[secondary]"),
+         N_("基层党委委员最多人数"), 5, 11),
+    _int("election.deputy_seats.max", 1, N_("《中国共产党支部工作条例（试行）》（书记1名，必要时设副书记1名）[N-BR]"),
+         N_("副书记最多人数"), 1, 3),
+    _int("election.delegate_assembly_members", 500, N_("《中国共产党基层组织选举工作条例》第四条 [N-ELE]"),
+         N_("须召开党员代表大会选举的党员人数（达到此数时本系统不办理党员大会选举）"), 100, 1000),
+    _int("election.competitive_ratio_percent", 20, _ELE,
+         N_("差额选举时候选人多于应选人数的最低比例（百分比，向上取整）"), 20, 100),
+    RuleSetting("election.quorum_strict", True, "bool",
+                N_("《中国共产党基层组织选举工作暂行条例》（“超过”）；部分地方规定为“不少于” [N-ELE][L]"),
+                N_("选举大会须“超过”应到会有选举权党员的五分之四（否：达到五分之四即可）")),
+    RuleSetting("election.majority_base", "present", "choice",
+                N_("《中国共产党基层组织选举工作暂行条例》第二十二条 [N-ELE]；RULES.md §12 C7"),
+                N_("候选人当选须获得超过半数赞成票的基数"),
+                choices=(("present", N_("实到会有选举权的党员")), ("expected", N_("应到会有选举权的党员")))),
+    RuleSetting("election.allow_seat_reduction", True, "bool",
+                N_("选举工作实务：不应留出委员空额；接近应选名额且经半数以上选举人同意时可减少名额 [secondary]"),
+                N_("当选人数不足且接近应选名额时，允许经半数以上选举人同意减少名额（不低于最少人数）")),
+    RuleSetting("election.term_start_event", "election_date", "choice",
+                N_("各地做法不一 RULES.md §4.3 [L]"), N_("新一届任期起算日"),
+                choices=(("election_date", N_("党员大会选举日")), ("approval_date", N_("上级党组织批复日")))),
+    _int("election.secretary_min_standing_years", 1,
+         N_("《中国共产党支部工作条例（试行）》（书记一般应具有1年以上党龄）[N-BR][S3]"),
+         N_("书记人选的最短党龄（年）"), 1, 5),
+    _int("election.request_sla_days", 30, N_("设计约定：RULES.md §4.3 未查到全国统一时限（未经核实）[design]"),
+         N_("上级党组织批复换届请示、审查候选人和审批选举结果的期限（天）"), 5, 90),
+    _int("election.handover_days", 30, N_("地方实施办法（换届纪实资料及时交接归档）[S0][L]"),
+         N_("选举结果批复后完成交接和归档的期限（天）"), 7, 90),
+    _int("by_election.sla_months", 3,
+         N_("《中国共产党支部工作条例（试行）》（委员出缺应及时补选；未查到全国统一时限）[N-BR][design]"),
+         N_("委员出缺后完成补选的期限（月）"), 1, 12),
+)
+
 # Every procedure's settings; a new procedure appends its tuple here.
-ALL_SETTINGS: tuple[RuleSetting, ...] = RECRUITMENT_SETTINGS + TERM_SETTINGS + SLA_SETTINGS + TRANSFER_SETTINGS
+ALL_SETTINGS: tuple[RuleSetting, ...] = (RECRUITMENT_SETTINGS + TERM_SETTINGS + SLA_SETTINGS + TRANSFER_SETTINGS
+                                         + ELECTION_SETTINGS)
 
 # The settings as the admin page groups them.
 SETTING_GROUPS: tuple[tuple[str, tuple[RuleSetting, ...]], ...] = (
@@ -150,6 +202,7 @@ SETTING_GROUPS: tuple[tuple[str, tuple[RuleSetting, ...]], ...] = (
     (N_("任期和换届"), TERM_SETTINGS),
     (N_("时限和督办"), SLA_SETTINGS),
     (N_("组织关系转接"), TRANSFER_SETTINGS),
+    (N_("换届选举和补选"), ELECTION_SETTINGS),
 )
 
 SETTINGS_BY_KEY: Mapping[str, RuleSetting] = MappingProxyType({s.key: s for s in ALL_SETTINGS})
@@ -160,6 +213,9 @@ _ORDERED_PAIRS = (
     ("extension_months.min", "extension_months.max"),
     ("approval.sla_months", "approval.max_months"),
     ("transfer.letter_valid_days", "transfer.letter_max_valid_days"),
+    ("election.seats.branch.min", "election.seats.branch.max"),
+    ("election.seats.general_branch.min", "election.seats.general_branch.max"),
+    ("election.seats.committee.min", "election.seats.committee.max"),
 )
 
 _TRUE = {"1", "true", "yes", "on", "是"}

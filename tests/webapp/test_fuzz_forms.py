@@ -29,6 +29,7 @@ from webapp import clock, permissions
 from webapp.cases import operations
 from webapp.demo import DEMO_PASSWORD
 from webapp.demo_cases import case_facts, step_data
+from webapp.demo_election import case_election_facts, election_step_data
 from webapp.demo_transfer import transfer_answers
 from webapp.extensions import db
 from webapp.forms import FORMS, describe_fields
@@ -225,8 +226,10 @@ def step_of(app):
                 clients[username] = logged_in(app, username)
             if item.case.process_key == "recruitment":
                 good = step_data(item.form_key, case_facts(item.case, clock.today()))
-            else:  # a demo transfer (webapp/demo_transfer.py)
+            elif item.case.process_key == "membership_transfer":  # a demo transfer (webapp/demo_transfer.py)
                 good = transfer_answers(item.step_code, clock.today())
+            else:  # the demo's election
+                good = election_step_data(item.form_key, case_election_facts(item.case, clock.today()))
             return item.id, clients[username], good, field_types(item.form_key)
 
     return current

@@ -152,6 +152,8 @@ ROWS = (
     Row("admin.user_positions", "GET", "/admin/users/{user}/positions", admin_only),
     Row("admin.user_positions", "POST", "/admin/users/{user}/positions", admin_only, form={}, ok={422}),
     Row("admin.user_email", "POST", "/admin/users/{user}/email", admin_only, form={"email": "x"}, ok={422}),
+    Row("admin.new_account", "GET", "/admin/users/new", admin_only),
+    Row("admin.new_account", "POST", "/admin/users/new?member=1", admin_only, form={}, ok={422}),
     Row("admin.events", "GET", "/admin/events", admin_only),
     Row("notifications.index", "GET", "/notifications/", logged_in),
     Row("notifications.index", "GET", "/notifications/?show=unread", logged_in),
@@ -267,7 +269,8 @@ def build_world(app, demo) -> World:
 
 def _case_facts(case: Case, keys: dict[int, str]) -> CaseFacts:
     steps = tuple((keys[item.unit_id], frozenset(item.position_list)) for item in case.work_items)
-    return CaseFacts(case.id, keys[case.unit_id], case.started_by_id, steps, case.subject.name)
+    applicant = case.subject.name if case.subject is not None else ""  # an election is about its unit
+    return CaseFacts(case.id, keys[case.unit_id], case.started_by_id, steps, applicant)
 
 
 def _add_supervision(branch_id: int) -> int:

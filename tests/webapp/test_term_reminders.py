@@ -9,7 +9,7 @@ from _at_once import at_once
 
 from webapp.demo import add_months
 from webapp.extensions import db
-from webapp.models import Notification, OrgUnit
+from webapp.models import Notification, OrgUnit, User
 from webapp.orgs.terms import remind_terms
 
 DUE = date(2027, 6, 30)
@@ -64,8 +64,13 @@ def test_a_term_ending_in_six_months_is_reminded_once_to_the_unit_and_its_superi
     assert event.data["due_on"] == "2027-06-30" and event.data["notified"] == 4
     assert set(event.data["recipients"]) == {"陈晓明", "刘芳", "杨帆", "马文斌"}
     with app.app_context():
-        links = set(db.session.scalars(db.select(Notification.link)))
-    assert links == {f"/orgs/{demo.unit_ids['branch1']}"}
+        links = dict(db.session.execute(db.select(User.username, Notification.link).join(Notification.user)).all())
+    branch = demo.unit_ids["branch1"]
+    # E01 offers the election: the branch's officers start it from the notice, 内科党总支 reads the branch's page
+    assert links == {"branch1_secretary": f"/cases/new?process=term_election&unit={branch}",
+                     "branch1_deputy": f"/cases/new?process=term_election&unit={branch}",
+                     "branch1_org": f"/cases/new?process=term_election&unit={branch}",
+                     "internal_gb_secretary": f"/orgs/{branch}"}
 
 
 def test_an_overdue_term_is_flagged_and_notified_once(app, demo, runner):

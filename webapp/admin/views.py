@@ -41,7 +41,7 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 UNFINISHED = ("running", "suspended", "error")
 VIEWER_JS = "vendor/bpmn-js/bpmn-navigated-viewer.production.min.js"
 
-# The rule settings a deadline of the recruitment definition is computed from (recruitment.due_dates).
+# The rule settings a deadline of a shipped definition is computed from (each procedure's due_dates).
 DEADLINE_SETTINGS = {
     "initial_talk": ("initial_talk_within_months",),
     "activist_revisit": ("activist.revisit_months",),
@@ -54,6 +54,11 @@ DEADLINE_SETTINGS = {
     "regularization_assembly": ("probation_years",),
     "regularization_approval": ("regularization.approval_sla_months",),
     "archive": ("archive.within_days",),
+    # 换届选举 and 补选 (term_election.due_dates, by_election.due_dates)
+    "upper_reply": ("election.request_sla_days",),
+    "planned_election": (),
+    "handover": ("election.handover_days",),
+    "by_election": ("by_election.sla_months",),
 }
 
 
@@ -338,4 +343,4 @@ def _admin_helpers() -> dict:
     }
 
 
-from . import email_views, settings_views  # noqa: E402, F401  (register the 规则设置 and e-mail routes on bp)
+from . import account_views, email_views, settings_views  # noqa: E402, F401  (register 开通账号, 规则设置 and e-mail routes on bp)

@@ -79,4 +79,4 @@ def data_errors(form, data: dict[str, Any]) -> dict[str, list[str]]:
 
 
 def _takes_many(field) -> bool:
-    return isinstance(field, SelectMultipleField)
+    return isinstance(field, SelectMultipleField) or getattr(field, "takes_many", False)

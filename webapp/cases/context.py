@@ -14,6 +14,7 @@ from .. import clock
 from ..extensions import db
 from ..models import Member, OrgUnit
 from ..orgcache import current_config
+from ..permissions import subtree_ids
 
 # Columns of Member a start form may fill for a new subject (RULES.md §3.2, R01 "person").
 SUBJECT_COLUMNS = ("name", "gender", "ethnicity", "birth_date", "id_number", "education", "occupation",
@@ -33,10 +34,24 @@ def voting_member_count(unit_id: int) -> int:
     )
 
 
+def roster_counts(unit_id: int) -> tuple[int, int, int]:
+    """正式党员, of them those with the right to vote, and 党员 (full and probationary) of the unit and every
+    unit below it: an election's electorate (a 总支's members sit in its branches)."""
+    units = subtree_ids({unit_id})
+    rows = db.session.execute(
+        db.select(Member.stage, Member.in_good_standing, func.count(Member.id))
+        .where(Member.unit_id.in_(units), Member.stage.in_(("full_member", "probationary_member")))
+        .group_by(Member.stage, Member.in_good_standing)).all()
+    full = sum(n for stage, _good, n in rows if stage == "full_member")
+    voting = sum(n for stage, good, n in rows if stage == "full_member" and good)
+    return full, voting, sum(n for *_key, n in rows)
+
+
 def member_facts(member: Member) -> MemberFacts:
     return MemberFacts(
         id=member.id, name=member.name, stage=member.stage, in_good_standing=member.in_good_standing,
         has_voting_rights=member.has_voting_rights, unit_id=member.unit_id,
+        party_standing_since=member.party_standing_since,
     )
 
 
@@ -44,7 +59,7 @@ def referenced_member_ids(procedure, data: dict[str, Any]) -> set[int]:
     ids: set[int] = set()
     for field in procedure.MEMBER_FIELDS:
         value = data.get(field)
-        values = value if isinstance(value, (list, tuple)) else [value]
+        values = value if isinstance(value, (list, tuple, dict)) else [value]  # a dict: counts by member id
         ids.update(int(v) for v in values if v not in (None, ""))
     return ids
 
@@ -53,10 +68,17 @@ def step_context(procedure, unit_id: int, data: dict[str, Any], case_variables: 
                  settings: RuleSettings) -> StepContext:
     ids = referenced_member_ids(procedure, data)
     members = db.session.scalars(db.select(Member).where(Member.id.in_(ids))).all() if ids else []
+    facts = {m.id: member_facts(m) for m in members}
+    if getattr(procedure, "COUNTS_ROSTER", False):  # an election: its electorate, every step
+        full, voting, party = roster_counts(unit_id)
+        unit = db.session.get(OrgUnit, unit_id)
+        return StepContext(today=clock.today(), case_data=case_variables, members=facts, voting_members=voting,
+                           settings=settings, unit_id=unit_id, unit_kind=unit.kind, full_members=full,
+                           party_members=party)
     # The roster count is one query; only steps that record a vote read it.
     counts_voters = bool({"expected_voting", "present_voting"} & data.keys())
     return StepContext(
-        today=clock.today(), case_data=case_variables, members={m.id: member_facts(m) for m in members},
+        today=clock.today(), case_data=case_variables, members=facts,
         voting_members=voting_member_count(unit_id) if counts_voters else 0, settings=settings,
         unit_id=unit_id, chains=_unit_chains(procedure, unit_id, {**case_variables, **data}),
     )

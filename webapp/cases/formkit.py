@@ -22,6 +22,7 @@ from ..forms import FORMS, engine_input
 from ..models import Member, OrgUnit, Position, User
 from ..models.member import STAGES
 from ..orgcache import current_config
+from .election_sources import SOURCES as ELECTION_SOURCES
 
 PICKABLE_STAGES = ("full_member", "probationary_member")
 COMMITTEE_ROLES = ("secretary", "deputy_secretary", "committee_member", "organizer", "org_member")
@@ -117,6 +118,7 @@ def tree_groups(unit_id: int) -> list[SelectChoice]:
 
 SOURCES = {f.__name__: f for f in (branch_members, approving_committee_members, case_branch, branch_groups,
                                    transfer_members, transfer_destinations, tree_branches, tree_groups)}
+SOURCES.update(ELECTION_SOURCES)
 
 
 # The step forms carry no CSRF field of their own: CSRFProtect (webapp/__init__.py) checks the token of

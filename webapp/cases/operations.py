@@ -36,6 +36,7 @@ from .history import record
 from .locking import lock_case, lock_case_of, lock_case_unless_held, locked_open_items
 from .org_changes import apply_org_changes
 from .refusals import AlreadyHandled, CaseError, CaseInError, CaseStopped, GuardFailed, stale_means_already_handled
+from .running import running_case_among
 from .writes import CaseWrites
 
 
@@ -53,6 +54,7 @@ def start_case(definition_row: ProcessDefinition, unit: OrgUnit, data: dict[str,
     procedure = PROCEDURES[definition.process_id]
     org = org_around(unit.id)
     start = definition.start_step
+    _refuse_a_second_running_case(procedure, unit)
     ctx = step_context(procedure, unit.id, data, {}, org.settings)
     violations = procedure.check(start.form_key, data, ctx)
     if violations:
@@ -90,6 +92,21 @@ def start_case(definition_row: ProcessDefinition, unit: OrgUnit, data: dict[str,
     # A timer a date already past fired within the start acts as if the worker had fired it.
     escalation.act_on_timers(case.id, fired, clock.today())
     return case
+
+
+def _refuse_a_second_running_case(procedure, unit: OrgUnit) -> None:
+    """A procedure whose ONE_RUNNING_PER_UNIT names process keys (an election: 换届选举 and 补选 together) runs
+    one case at a time in a unit. The unit's row is locked first, so two starts at once cannot both pass."""
+    keys = getattr(procedure, "ONE_RUNNING_PER_UNIT", ())
+    if not keys:
+        return
+    db.session.execute(db.select(OrgUnit.id).where(OrgUnit.id == unit.id).with_for_update())
+    running = running_case_among(keys, unit.id)
+    if running is not None:
+        raise GuardFailed([violation("", N_("%(unit)s已有一件正在办理的%(procedure)s（编号 %(key)s），"
+                                            "办结后才能再发起。"),
+                                     "one_running_case", "", unit=unit.name, procedure=running.definition.name,
+                                     key=running.business_key)])
 
 
 @stale_means_already_handled

@@ -15,13 +15,24 @@ from dataclasses import asdict
 from workflows.calendar import parse_date
 from workflows.errors import NoResponsibleUnit
 from workflows.i18n import N_
-from workflows.org_changes import CloseLetters, FileReceipt, IssueLetter, MoveMember, RecordAway
+from workflows.org_changes import (
+    CloseLetters,
+    EndMemberPositions,
+    EndPositions,
+    FileReceipt,
+    GrantPosition,
+    IssueLetter,
+    MoveMember,
+    RecordAway,
+    StartTerm,
+)
 from workflows.routing import resolve_unit
 
 from ..extensions import db
 from ..models import Case, Member, OrgUnit, TransferLetter, User, WorkItem
 from .history import record
 from .locking import lock_case, locked_open_items
+from .positions import end_member_positions, end_positions, grant_position, start_term
 from .writes import CaseWrites
 
 
@@ -160,4 +171,8 @@ APPLIERS: dict[type, Callable[[CaseWrites, object], Sentence | None]] = {
     CloseLetters: _close_letters,
     FileReceipt: _file_receipt,
     RecordAway: _record_away,
+    StartTerm: start_term,
+    EndPositions: end_positions,
+    EndMemberPositions: end_member_positions,
+    GrantPosition: grant_position,
 }

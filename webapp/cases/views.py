@@ -173,7 +173,10 @@ def record_rows(case: Case, submission: Submission, mask: bool = True) -> list[t
     for field in fields:
         if field["name"] in data:
             value = data.pop(field["name"])
-            if field["name"] in member_fields:
+            if field["name"] in member_fields and isinstance(value, dict):  # counts by member: votes
+                value = [_("%(name)s：%(count)s", name=names.get(int(k), k) if str(k).isdigit() else k, count=n)
+                         for k, n in value.items()]
+            elif field["name"] in member_fields:
                 value = [names.get(int(v), str(v)) if str(v).isdigit() else v for v in _as_list(value)]
             elif field["name"] in unit_fields and str(value).isdigit():
                 unit = db.session.get(OrgUnit, int(value))
@@ -186,7 +189,7 @@ def record_rows(case: Case, submission: Submission, mask: bool = True) -> list[t
 def _as_list(value) -> list:
     if value in (None, ""):
         return []
-    return list(value) if isinstance(value, (list, tuple)) else [value]
+    return list(value) if isinstance(value, (list, tuple, dict)) else [value]  # a dict: its keys (member ids)
 
 
 def _shown(value, field: dict) -> str:

@@ -12,6 +12,7 @@ from ..extensions import db
 from ..members.away import away_members, pocket_letters
 from ..members.waiting import BUCKETS
 from ..models import ProcessDefinition
+from ..orgs.election_offers import election_offers
 from ..supervision import operations as supervision
 from ..templating import definition_label
 from . import queries
@@ -29,11 +30,12 @@ def index():
     counts = queries.item_counts(unit_ids, today)
     stages = queries.pipeline(unit_ids, today)
     chart = stacked_bars([(row.stage, [(b.key, row.buckets[b.key]) for b in BUCKETS]) for row in stages])
+    terms = queries.expiring_terms(units, today)
     return render_template(
         "dashboard/index.html", units=units, unit_rows=queries.unit_rows(units, counts),
         procedures=queries.procedure_counts(counts), procedure_names=_procedure_names(),
         total=queries.grand_total(counts), stages=stages, chart=chart, buckets=BUCKETS,
-        terms=queries.expiring_terms(units, today), today=today,
+        terms=terms, today=today, offers=election_offers(current_user, [row.unit for row in terms], today),
         pocket=pocket_letters(unit_ids, today), away=away_members(unit_ids, today),
         supervision=db.paginate(supervision.items_query(current_user), page=1, per_page=5, error_out=False),
     )

@@ -20,17 +20,19 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.fields.core import UnboundField
 
-from . import recruitment, transfer
+from . import elections, recruitment, transfer
+from .election_fields import VoteCounts
 
 # Every procedure's step forms by form key; form keys are unique across procedures (the publish check
 # knows a form key, not the procedure it belongs to).
-FORMS: dict[str, type[FlaskForm]] = {**recruitment.FORMS, **transfer.FORMS}
+FORMS: dict[str, type[FlaskForm]] = {**recruitment.FORMS, **elections.FORMS, **transfer.FORMS}
 
 # Fields that are never engine input.
 _NOT_INPUT = ("csrf_token", "submit")
 
 # Most specific first: SelectMultipleField and RadioField are SelectFields too.
 _TYPE_NAMES = (
+    (VoteCounts, "counts"),  # one count per choice, in the order of the choices
     (SelectMultipleField, "multiple_choice"),
     (RadioField, "choice"),
     (SelectField, "choice"),

@@ -5,7 +5,7 @@ from .audit import AuditEvent
 from .case import Case, Submission, WorkItem
 from .member import Member
 from .notification import Notification
-from .org import ConfigRevision, OrgUnit, Position
+from .org import ConfigRevision, OrgUnit, PendingPosition, Position
 from .process import LaneRuleRow, ProcessDefinition, RuleOverride
 from .supervision import SupervisionItem
 from .transfer import TransferLetter
@@ -13,6 +13,6 @@ from .user import LoginFailure, User
 
 __all__ = [
     "AdminEvent", "AuditEvent", "Case", "ConfigRevision", "LaneRuleRow", "LoginFailure", "Member", "Notification",
-    "OrgUnit", "Position", "ProcessDefinition", "RuleOverride", "Submission", "SupervisionItem", "TransferLetter",
-    "User", "WorkItem",
+    "OrgUnit", "PendingPosition", "Position", "ProcessDefinition", "RuleOverride", "Submission", "SupervisionItem",
+    "TransferLetter", "User", "WorkItem",
 ]

@@ -75,6 +75,30 @@ class Position(db.Model):
         return self.started_on <= day and (self.ended_on is None or day <= self.ended_on)
 
 
+class PendingPosition(db.Model):
+    """A post given by an election to a member who has no account yet (RULES.md §4.3 E07): recorded on the
+    member, it becomes a Position of the member's account the day an admin opens one (管理 → 开通账号);
+    until then the member's colleagues with accounts act for the unit."""
+
+    __tablename__ = "pending_positions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("org_units.id"), index=True)
+    role: Mapped[str] = mapped_column(String(32))
+    started_on: Mapped[date] = mapped_column(Date)
+    ended_on: Mapped[date | None] = mapped_column(Date)
+    # The case whose approval gave the post, and the Position it became once the account was opened.
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
+    granted_position_id: Mapped[int | None] = mapped_column(ForeignKey("positions.id"))
+
+    member = relationship("Member", viewonly=True)
+    unit: Mapped[OrgUnit] = relationship(viewonly=True)
+
+    def is_active_on(self, day: date) -> bool:
+        return self.started_on <= day and (self.ended_on is None or day <= self.ended_on)
+
+
 class ConfigRevision(db.Model):
     """A token that changes with every committed change of a part of the configuration (webapp/orgcache.py)."""
 

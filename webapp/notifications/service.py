@@ -99,7 +99,7 @@ def mark_all_read(user_id: int) -> int:
 
 # Parameters that hold a label of a process definition (a step, a timer event): shown translated,
 # as the pages show them (templating.definition_label); names of people, units and cases are not.
-LABEL_PARAMS = ("step", "event")
+LABEL_PARAMS = ("step", "event", "role_label")
 
 
 def render(notification: Notification, translate=gettext) -> str:

@@ -22,12 +22,14 @@ from sqlalchemy.exc import OperationalError
 
 from workflows.calendar import add_months
 from workflows.i18n import N_
+from workflows.procedures import PROCEDURES
 from workflows.settings import RuleSettings, SettingError
 from workflows.terms import TERM_YEARS_SETTING, is_overdue, is_reminder_due, overdue_since, term_end, term_years
 
 from .. import clock
 from ..admin.operations import record
 from ..cases.context import rule_settings_for
+from ..cases.running import running_case_among
 from ..extensions import db
 from ..models import AdminEvent, OrgUnit, User
 from ..notifications.service import notify, unit_officers
@@ -91,16 +93,14 @@ def _claim(unit: OrgUnit, due: date, column: str, value: date) -> bool:
 def _remind(unit: OrgUnit, due: date, today: date) -> int:
     if not _claim(unit, due, "term_reminded_on", today):
         return 0
-    recipients = _officers_of(unit, today) + _superiors_of(unit, today)
-    _notify_and_record(unit, due, "reminder", REMINDER_MESSAGE, recipients)
+    _notify_and_record(unit, due, "reminder", REMINDER_MESSAGE, _officers_of(unit, today), _superiors_of(unit, today))
     return 1
 
 
 def _flag_overdue(unit: OrgUnit, due: date, today: date) -> int:
     if not _claim(unit, due, "term_overdue_since", overdue_since(due)):
         return 0
-    recipients = _superiors_of(unit, today) + _officers_of(unit, today)
-    _notify_and_record(unit, due, "overdue", OVERDUE_MESSAGE, recipients)
+    _notify_and_record(unit, due, "overdue", OVERDUE_MESSAGE, _officers_of(unit, today), _superiors_of(unit, today))
     return 1
 
 
@@ -112,10 +112,26 @@ def _superiors_of(unit: OrgUnit, today: date) -> list[User]:
     return unit_officers(unit.parent_id, today) if unit.parent_id is not None else []
 
 
-def _notify_and_record(unit: OrgUnit, due: date, event: str, message: str, recipients: list[User]) -> None:
-    """The notifications (keyed by unit and term end: a postponed end is a new event) and the admin log."""
-    new = notify(recipients, key=f"term:{event}:{unit.id}:{due.isoformat()}", kind=f"term_{event}", message=message,
-                 params={"unit": unit.name, "date": due}, link=f"/orgs/{unit.id}")
+def election_link(unit: OrgUnit) -> str:
+    """Where a term notice takes the unit's officers: starting the unit's 换届选举 (E01 offers E02), or the
+    election already running; the unit's page for a kind of unit that holds no election here."""
+    election = PROCEDURES["term_election"]
+    running = running_case_among(election.ONE_RUNNING_PER_UNIT, unit.id)
+    if running is not None:
+        return f"/cases/{running.id}"
+    if unit.kind in election.START_UNIT_KINDS and not unit.is_temporary:
+        return f"/cases/new?process=term_election&unit={unit.id}"
+    return f"/orgs/{unit.id}"
+
+
+def _notify_and_record(unit: OrgUnit, due: date, event: str, message: str, officers: list[User],
+                       superiors: list[User]) -> None:
+    """The notifications (keyed by unit and term end: a postponed end is a new event) and the admin log: the
+    unit's officers are taken to the election, its superior's to the unit's page (its term, the election)."""
+    key, params = f"term:{event}:{unit.id}:{due.isoformat()}", {"unit": unit.name, "date": due}
+    new = notify(officers, key=key, kind=f"term_{event}", message=message, params=params, link=election_link(unit))
+    new += notify(superiors, key=key, kind=f"term_{event}", message=message, params=params, link=f"/orgs/{unit.id}")
+    recipients = officers + superiors if event == "reminder" else superiors + officers
     names = list(dict.fromkeys(u.display_name for u in recipients if u.is_enabled))
     data = {"unit": unit.name, "term_no": unit.term_no, "due_on": due.isoformat(), "recipients": names,
             "notified": new}

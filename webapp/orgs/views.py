@@ -13,11 +13,13 @@ from sqlalchemy.orm import joinedload
 from workflows.terms import has_term
 
 from .. import clock, permissions
+from ..cases.positions import pending_posts
 from ..extensions import db
 from ..models import Member, OrgUnit, Position
 from ..templating import long_date
 from . import terms
 from .chart import org_chart
+from .election_offers import election_offers
 from .forms import TermForm
 from .term_status import term_status
 
@@ -42,8 +44,9 @@ def index():
     # 结构图 (the picture) or 列表 (the indented list): the same units, counts and terms.
     view = "chart" if request.args.get("view") == "chart" else "list"
     chart = org_chart(children[None], children, counts, totals, names, clock.today()) if view == "chart" else None
+    offers = election_offers(current_user, units.values(), clock.today(), due_only=True)
     return render_template("orgs/index.html", view=view, chart=chart, roots=children[None], children=children,
-                           counts=counts, totals=totals["members"], secretaries=names)
+                           counts=counts, totals=totals["members"], secretaries=names, offers=offers)
 
 
 @bp.route("/<int:unit_id>")
@@ -96,7 +99,8 @@ def _show(unit: OrgUnit, term_form: TermForm | None):
     years = terms.unit_term_years(unit)
     return render_template("orgs/show.html", unit=unit, positions=positions, members=members,
                            counts=member_counts().get(unit.id, {}), today=today, term_form=term_form,
-                           term_years=years)
+                           term_years=years, offer=election_offers(current_user, [unit], today).get(unit.id),
+                           pending_posts=pending_posts(unit.id, today))
 
 
 def _visible_units() -> dict[int, OrgUnit]:

@@ -25,10 +25,16 @@ layer reads and tests/workflows/test_procedures.py checks for every registered p
 ``member_changes(step_code, data, derived, case_data)``  changes of the subject's member record
 ``org_changes(step_code, data, case_data)``   changes of the organisation data (workflows/org_changes.py)
 ``due_dates(deadline_key, opened_on, case_data, settings)``  (due_on, hard_due_on, remind_on)
+
+Optional (the elections): ``COUNTS_ROSTER`` True gives every step's StepContext the unit's kind and the
+counts of its electorate (the unit and every unit below it: full, voting and all members);
+``ONE_RUNNING_PER_UNIT`` names the process keys of which a unit runs one case at a time (a second start is
+refused while one is unfinished).
 """
 
-from workflows.procedures import recruitment, transfer
+from workflows.procedures import by_election, recruitment, term_election, transfer
 
-PROCEDURES = {recruitment.PROCESS_KEY: recruitment, transfer.PROCESS_KEY: transfer}
+PROCEDURES = {recruitment.PROCESS_KEY: recruitment, term_election.PROCESS_KEY: term_election,
+              by_election.PROCESS_KEY: by_election, transfer.PROCESS_KEY: transfer}
 
 SUBJECT_KINDS = ("new_member", "member", "unit")
