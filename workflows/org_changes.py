@@ -61,6 +61,9 @@ class RecordAway:
     since: str | None
     reason: str
     destination: str
+
+
+@dataclass(frozen=True)
 class StartTerm:
     """The unit's committee starts a new term (换届, RULES.md §4.3): 届次 + 1 from ``started_on`` (ISO date);
     it ends after the term years of the unit's kind (``term.years.*``)."""
