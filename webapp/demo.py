@@ -22,6 +22,7 @@ from workflows.settings import SETTINGS_BY_KEY
 from workflows.terms import TERM_YEARS_SETTING
 
 from . import clock
+from .demo_branch import seed_branch_cases
 from .demo_cases import seed_demo_cases
 from .extensions import db
 from .models import Member, OrgUnit, Position, User
@@ -230,6 +231,7 @@ def seed_demo(with_cases: bool = True) -> list[DemoLogin]:
         db.session.flush()
         if with_cases:
             seed_demo_cases(today)
+            seed_branch_cases(today)
     return demo_logins()
 
 

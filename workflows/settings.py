@@ -125,14 +125,35 @@ SLA_SETTINGS: tuple[RuleSetting, ...] = (
          N_("逾期后几天报上级党组织督办（0：逾期次日即报）"), 0, 90),
 )
 
+# 党支部设置 (RULES.md §6.1 thresholds, §6.2 the reply, §4.2 the secretary). A local rule may be stricter,
+# never laxer than the national one where there is one (a branch needs at least 3 full members).
+BRANCH_SETTINGS: tuple[RuleSetting, ...] = (
+    _int("branch.min_full_members", 3,
+         N_("《中国共产党章程》第三十条、《中国共产党支部工作条例（试行）》 [N-PC][N-BR]"),
+         N_("成立党支部最少正式党员人数（不足时只能成立联合党支部）"), 3, 10),
+    _int("branch.joint_max_units", 5, N_("《中国共产党支部工作条例（试行）》 [N-BR]"),
+         N_("联合党支部覆盖单位最多个数"), 2, 5),
+    _int("branch.committee_min_full_members", 7, N_("《中国共产党支部工作条例（试行）》 [N-BR]"),
+         N_("须设立支部委员会的正式党员人数（不足时不设支委会，设书记）"), 7, 7),
+    _int("branch.max_members", 50, N_("《中国共产党支部工作条例（试行）》 [N-BR]"),
+         N_("党支部党员人数一般上限（超过须说明理由）"), 20, 100),
+    _int("general_branch.min_members", 50, N_("《中国共产党支部工作条例（试行）》 [N-BR]（二手资料）"),
+         N_("党员人数超过此数可设立党总支（不足时须说明工作需要）"), 20, 100),
+    _int("branch.secretary_min_standing_years", 1, N_("《中国共产党支部工作条例（试行）》 [N-BR][S3]"),
+         N_("党支部书记最少党龄（年）"), 1, 5),
+    _int("branch.reply_months", 1, N_("《中国共产党支部工作条例（试行）》 [N-BR]"),
+         N_("上级党组织批复成立党支部请示的期限（月）"), 1, 3),
+)
+
 # Every procedure's settings; a new procedure appends its tuple here.
-ALL_SETTINGS: tuple[RuleSetting, ...] = RECRUITMENT_SETTINGS + TERM_SETTINGS + SLA_SETTINGS
+ALL_SETTINGS: tuple[RuleSetting, ...] = RECRUITMENT_SETTINGS + TERM_SETTINGS + SLA_SETTINGS + BRANCH_SETTINGS
 
 # The settings as the admin page groups them.
 SETTING_GROUPS: tuple[tuple[str, tuple[RuleSetting, ...]], ...] = (
     (N_("发展党员"), RECRUITMENT_SETTINGS),
     (N_("任期和换届"), TERM_SETTINGS),
     (N_("时限和督办"), SLA_SETTINGS),
+    (N_("党支部设置"), BRANCH_SETTINGS),
 )
 
 SETTINGS_BY_KEY: Mapping[str, RuleSetting] = MappingProxyType({s.key: s for s in ALL_SETTINGS})

@@ -22,6 +22,7 @@ from ..forms import FORMS, engine_input
 from ..models import Member, OrgUnit, Position, User
 from ..models.member import STAGES
 from ..orgcache import current_config
+from . import unit_pickers
 
 PICKABLE_STAGES = ("full_member", "probationary_member")
 COMMITTEE_ROLES = ("secretary", "deputy_secretary", "committee_member", "organizer", "org_member")
@@ -64,7 +65,8 @@ def branch_groups(unit_id: int) -> list[SelectChoice]:
     return [SelectChoice(g.id, g.name) for g in groups]
 
 
-SOURCES = {f.__name__: f for f in (branch_members, approving_committee_members, case_branch, branch_groups)}
+SOURCES = {f.__name__: f for f in (branch_members, approving_committee_members, case_branch, branch_groups,
+                                   *unit_pickers.SOURCES)}
 
 
 # The step forms carry no CSRF field of their own: CSRFProtect (webapp/__init__.py) checks the token of

@@ -18,12 +18,14 @@ from workflows.org_changes import MoveMember
 from ..extensions import db
 from ..models import Member, OrgUnit, User
 from .history import record
+from .unit_changes import UNIT_APPLIERS, resolve_new_unit
 from .writes import CaseWrites
 
 
 def apply_org_changes(writes: CaseWrites, changes: Iterable, actor: User | None) -> None:
     """Record and write each change (an unknown kind of change is a programming error: TypeError)."""
     for change in changes:
+        change = resolve_new_unit(writes, change)  # CASE_NEW_UNIT: the unit the case set up
         applier = APPLIERS.get(type(change))
         if applier is None:
             raise TypeError(f"no applier for organisation change {change!r}")
@@ -46,4 +48,5 @@ def _move_member(writes: CaseWrites, change: MoveMember) -> Sentence:
 # change type → the function that writes it and returns the sentence the history shows
 APPLIERS: dict[type, Callable[[CaseWrites, object], Sentence]] = {
     MoveMember: _move_member,
+    **UNIT_APPLIERS,  # 党支部设置 (webapp/cases/unit_changes.py)
 }

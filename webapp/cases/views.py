@@ -247,7 +247,10 @@ def startable_units(user: User, process_key: str) -> list[OrgUnit]:
     procedure = PROCEDURES[process_key]
     query = db.select(OrgUnit).where(OrgUnit.kind.in_(procedure.START_UNIT_KINDS), OrgUnit.status == "active")
     if not user.is_admin:
-        query = query.where(OrgUnit.id.in_({p.unit_id for p in user.active_positions(clock.today())}))
+        held = {p.unit_id for p in user.active_positions(clock.today())}
+        if getattr(procedure, "STARTED_BY_SUPERIORS", False):
+            held = permissions.subtree_ids(held)  # the superior starts it in a unit below (RULES.md §6)
+        query = query.where(OrgUnit.id.in_(held))
     return [u for u in db.session.scalars(query.order_by(OrgUnit.id)) if permissions.can_start_in(user, u, procedure)]
 
 

@@ -20,11 +20,11 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.fields.core import UnboundField
 
-from . import recruitment
+from . import branch, recruitment
 
 # Every procedure's step forms by form key; form keys are unique across procedures (the publish check
 # knows a form key, not the procedure it belongs to).
-FORMS: dict[str, type[FlaskForm]] = {**recruitment.FORMS}
+FORMS: dict[str, type[FlaskForm]] = {**recruitment.FORMS, **branch.FORMS}
 
 # Fields that are never engine input.
 _NOT_INPUT = ("csrf_token", "submit")

@@ -27,8 +27,9 @@ layer reads and tests/workflows/test_procedures.py checks for every registered p
 ``due_dates(deadline_key, opened_on, case_data, settings)``  (due_on, hard_due_on, remind_on)
 """
 
-from workflows.procedures import recruitment
+from workflows.procedures import branch_change, branch_dissolution, branch_setup, recruitment
 
-PROCEDURES = {recruitment.PROCESS_KEY: recruitment}
+PROCEDURES = {recruitment.PROCESS_KEY: recruitment, branch_setup.PROCESS_KEY: branch_setup,
+              branch_change.PROCESS_KEY: branch_change, branch_dissolution.PROCESS_KEY: branch_dissolution}
 
 SUBJECT_KINDS = ("new_member", "member", "unit")
