@@ -293,7 +293,9 @@ def _filter_form() -> CaseFilterForm:
     units = db.select(OrgUnit).order_by(OrgUnit.id)
     if not current_user.is_admin:
         units = units.where(OrgUnit.id.in_(permissions.supervised_unit_ids(current_user)))
-    form.unit.choices = choices([("", _("全部组织"))] + [(u.id, u.name) for u in db.session.scalars(units)])
+    # A dissolved unit stays here: its cases are its history.
+    form.unit.choices = choices([("", _("全部组织"))] + [
+        (u.id, u.name if u.is_active else _("%(unit)s（已撤销）", unit=u.name)) for u in db.session.scalars(units)])
     stages = {key: label for process_key in definitions for key, label in procedure_stages(process_key)}
     form.stage.choices = choices([("", _("全部阶段")), *stages.items()])
     return form
