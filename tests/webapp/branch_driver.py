@@ -13,14 +13,14 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from recruitment_driver import UNIT_USERS
+from recruitment_driver import UNIT_USERS, FakeClock, as_user, open_items
 from test_api_recruitment_scenario import API, Api
 
 from webapp.cases import timer_worker
 from webapp.cases.formkit import formdata_from_json
 from webapp.demo_branch import answers
 from webapp.extensions import db
-from webapp.models import Case, Member, OrgUnit, Position, WorkItem
+from webapp.models import Case, Member, OrgUnit, Position
 
 # One user per unit that work may reach: each must find exactly its own unit's items.
 BRANCH_UNIT_USERS = {**UNIT_USERS, "joint_branch": "joint_secretary"}
@@ -49,11 +49,13 @@ class Flow:
 
     def as_user(self, username: str):
         """A page client logged in as ``username`` (one per user, kept)."""
-        if username not in self.clients:
-            client = self.app.test_client()
-            assert self.login(client, username).status_code == 302, username
-            self.clients[username] = client
-        return self.clients[username]
+        return as_user(self, username)
+
+
+def new_flow(request, app, client, demo, login, monkeypatch) -> Flow:
+    """A Flow on the demo, through the channel a test is parametrized with (``indirect=True``), else the pages:
+    what each test module's ``flow`` fixture returns."""
+    return Flow(app, client, demo, login, FakeClock(monkeypatch), channel=getattr(request, "param", "web"))
 
 
 def start(flow: Flow, process: str, unit: str, data: dict[str, Any], username: str) -> int:
@@ -75,14 +77,6 @@ def start_response(flow: Flow, process: str, unit, data: dict[str, Any], usernam
                                            data=formdata_from_json(data))
     return flow.client.post(f"{API}/cases", headers=flow.api.as_user(username),
                             json={"process_key": process, "unit_id": unit_id, "data": data})
-
-
-def open_items(flow: Flow) -> list[tuple[int, str, int]]:
-    """(id, step code, unit id) of the case's open work items."""
-    with flow.app.app_context():
-        rows = db.session.execute(db.select(WorkItem.id, WorkItem.step_code, WorkItem.unit_id)
-                                  .filter_by(case_id=flow.case_id, status="open").order_by(WorkItem.id)).all()
-    return [tuple(row) for row in rows]
 
 
 def holders(flow: Flow, item_id: int) -> list[str]:

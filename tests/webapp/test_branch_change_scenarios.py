@@ -17,6 +17,7 @@ from branch_driver import (
     do,
     member_ids,
     member_without_position,
+    new_flow,
     positions,
     refused,
     start,
@@ -32,7 +33,7 @@ from webapp.models import AuditEvent, Notification, OrgUnit, User
 
 @pytest.fixture
 def flow(request, app, client, demo, login, monkeypatch):
-    return Flow(app, client, demo, login, FakeClock(monkeypatch), channel=request.param)
+    return new_flow(request, app, client, demo, login, monkeypatch)
 
 
 def request_change(flow: Flow, branch: str, username: str, kind: str, **fields) -> int:

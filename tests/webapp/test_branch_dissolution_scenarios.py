@@ -17,6 +17,7 @@ from branch_driver import (
     do,
     expect,
     member_ids,
+    new_flow,
     open_items,
     positions,
     refused,
@@ -35,7 +36,7 @@ from webapp.models import Case, Member, OrgUnit, User
 
 @pytest.fixture
 def flow(request, app, client, demo, login, monkeypatch):
-    return Flow(app, client, demo, login, FakeClock(monkeypatch), channel=request.param)
+    return new_flow(request, app, client, demo, login, monkeypatch)
 
 
 def propose(flow: Flow, branch: str = "joint_branch", username: str = "joint_secretary") -> int:

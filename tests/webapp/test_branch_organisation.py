@@ -5,8 +5,15 @@ keeps its page, joint and temporary branches are marked, a temporary branch star
 from __future__ import annotations
 
 import pytest
-from branch_driver import Flow, do, member_ids, start, step, unit_named
-from recruitment_driver import FakeClock
+from branch_driver import (
+    Flow,
+    do,
+    member_ids,
+    new_flow,
+    start,
+    step,
+    unit_named,
+)
 from sqlalchemy import event
 
 from webapp.extensions import db
@@ -14,8 +21,8 @@ from webapp.models import Case, Member, Notification, OrgUnit, WorkItem
 
 
 @pytest.fixture
-def flow(app, client, demo, login, monkeypatch):
-    return Flow(app, client, demo, login, FakeClock(monkeypatch))
+def flow(request, app, client, demo, login, monkeypatch):
+    return new_flow(request, app, client, demo, login, monkeypatch)
 
 
 def request_branch(flow: Flow, moving: list[int]) -> int:

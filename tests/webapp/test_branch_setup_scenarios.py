@@ -20,6 +20,7 @@ from branch_driver import (
     expect,
     member_ids,
     member_without_position,
+    new_flow,
     positions,
     refused,
     start,
@@ -37,7 +38,7 @@ from workflows.calendar import add_months
 
 @pytest.fixture
 def flow(request, app, client, demo, login, monkeypatch):
-    return Flow(app, client, demo, login, FakeClock(monkeypatch), channel=request.param)
+    return new_flow(request, app, client, demo, login, monkeypatch)
 
 
 def member_of(flow: Flow, username: str) -> int:

@@ -20,15 +20,11 @@ from workflows.guards import (
     UnitFacts,
     Violation,
     date_value,
-    future_dates,
     is_present,
     iso,
-    malformed_dates,
     member_ids,
-    missing_fields,
     required_when,
     setting_violation,
-    unknown_members,
     violation,
 )
 from workflows.i18n import N_
@@ -86,20 +82,6 @@ KEY_DATES: tuple[tuple[str, str], ...] = (("requested_on", N_("请示日期")), 
 
 END_STATUS: Mapping[str, str] = {"branch_changed": "completed", "change_refused": "rejected"}
 
-REQUIRED: Mapping[str, tuple[str, ...]] = {
-    "O21_submit_change": ("change_kind", "reasons", "requested_on"),
-    "O22_superior_reply": ("decided_on", "decision"),
-    "O23_file_change": ("filed_at", "result"),
-    "O23b_correct_filing": ("corrected_on", "correction"),
-}
-PAST_DATES: Mapping[str, tuple[str, ...]] = {
-    "O21_submit_change": ("requested_on",),
-    "O22_superior_reply": ("decided_on", "meeting_date"),
-    "O23_file_change": ("filed_at",),
-    "O23b_correct_filing": ("corrected_on",),
-}
-
-
 def title_detail(variables: Mapping[str, Any]) -> str | None:
     """The kind of change (an N_() label), named in the case's title."""
     return CHANGE_KINDS.get(variables.get("change_kind"))
@@ -114,21 +96,7 @@ def summary_facts(variables: Mapping[str, Any]) -> list[tuple[str, str]]:
 
 
 def check(step_code: str, data: Mapping[str, Any], ctx: StepContext) -> list[Violation]:
-    form_key = FORM_KEYS.get(step_code, step_code)
-    if form_key not in REQUIRED:
-        return []
-    problems = (missing_fields(data, REQUIRED[form_key]) + malformed_dates(data, PAST_DATES[form_key])
-                + unknown_members(data, [f for f in MEMBER_FIELDS if f in data], ctx.members))
-    if problems:
-        return problems
-    problems = future_dates(data, PAST_DATES[form_key], ctx.today)
-    if form_key == "O21_submit_change":
-        return problems + change_violations(data, ctx, on=date_value(data, "requested_on"))
-    if form_key == "O22_superior_reply":
-        return problems + _reply(data, ctx)
-    if form_key == "O23_file_change":
-        return problems + rules.filing_violations(data)
-    return problems
+    return rules.check_step(STEP_RULES, FORM_KEYS, MEMBER_FIELDS, step_code, data, ctx)
 
 
 def change_violations(request: Mapping[str, Any], ctx: StepContext, on: date | None,
@@ -235,6 +203,17 @@ def _reply(data: Mapping[str, Any], ctx: StepContext) -> list[Violation]:
     return change_violations(ctx.case_data, ctx, date_value(data, "decided_on"), field="decision")
 
 
+STEP_RULES: Mapping[str, rules.StepRules] = {
+    "O21_submit_change": rules.StepRules(
+        ("change_kind", "reasons", "requested_on"), ("requested_on",), (),
+        lambda data, ctx: change_violations(data, ctx, on=date_value(data, "requested_on"))),
+    "O22_superior_reply": rules.StepRules(("decided_on", "decision"), ("decided_on", "meeting_date"), (), _reply),
+    "O23_file_change": rules.StepRules(("filed_at", "result"), ("filed_at",), (),
+                                       lambda data, ctx: rules.filing_violations(data)),
+    "O23b_correct_filing": rules.StepRules(("corrected_on", "correction"), ("corrected_on",)),
+}
+
+
 def derive(step_code: str, data: Mapping[str, Any], ctx: StepContext) -> dict[str, Any]:
     form_key = FORM_KEYS.get(step_code, step_code)
     if form_key == "O21_submit_change":
@@ -261,9 +240,7 @@ def derive(step_code: str, data: Mapping[str, Any], ctx: StepContext) -> dict[st
     return {}
 
 
-def member_changes(step_code: str, data: Mapping[str, Any], derived: Mapping[str, Any],
-                   case_data: Mapping[str, Any]) -> dict[str, Any]:
-    return {}
+member_changes = rules.no_member_changes
 
 
 def org_changes(step_code: str, data: Mapping[str, Any], case_data: Mapping[str, Any]) -> list:

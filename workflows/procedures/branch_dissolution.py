@@ -21,14 +21,10 @@ from workflows.guards import (
     StepContext,
     Violation,
     date_value,
-    future_dates,
     is_present,
     iso,
-    malformed_dates,
     member_ids,
-    missing_fields,
     not_before,
-    unknown_members,
     violation,
 )
 from workflows.i18n import N_
@@ -91,24 +87,6 @@ KEY_DATES: tuple[tuple[str, str], ...] = (
 
 END_STATUS: Mapping[str, str] = {"branch_dissolved": "completed", "dissolution_refused": "rejected"}
 
-REQUIRED: Mapping[str, tuple[str, ...]] = {
-    "O11_propose_dissolution": ("grounds", "reasons", "requested_on"),
-    "O12_superior_reply": ("decided_on", "decision"),
-    "O12f_file_dissolution": ("filed_at", "result"),
-    "O13_transfer_members": ("member_ids", "target_unit_id", "transferred_on"),
-    "O14_handover": ("items", "receiver", "handed_over_on"),
-    "O15_close_branch": ("outcome", "closed_on"),
-}
-PAST_DATES: Mapping[str, tuple[str, ...]] = {
-    "O11_propose_dissolution": ("requested_on",),
-    "O12_superior_reply": ("decided_on", "meeting_date"),
-    "O12f_file_dissolution": ("filed_at",),
-    "O13_transfer_members": ("transferred_on",),
-    "O14_handover": ("handed_over_on",),
-    "O15_close_branch": ("closed_on",),
-}
-
-
 def title_detail(variables: Mapping[str, Any]) -> str | None:
     return None
 
@@ -119,14 +97,7 @@ def summary_facts(variables: Mapping[str, Any]) -> list[tuple[str, str]]:
 
 
 def check(step_code: str, data: Mapping[str, Any], ctx: StepContext) -> list[Violation]:
-    form_key = FORM_KEYS.get(step_code, step_code)
-    if form_key not in REQUIRED:
-        return []
-    problems = (missing_fields(data, REQUIRED[form_key]) + malformed_dates(data, PAST_DATES[form_key])
-                + unknown_members(data, [f for f in MEMBER_FIELDS if f in data], ctx.members))
-    if problems:
-        return problems
-    return future_dates(data, PAST_DATES[form_key], ctx.today) + _GUARDS[form_key](data, ctx)
+    return rules.check_step(STEP_RULES, FORM_KEYS, MEMBER_FIELDS, step_code, data, ctx)
 
 
 def _proposal(data, ctx: StepContext) -> list[Violation]:
@@ -180,13 +151,15 @@ def _close(data, ctx: StepContext) -> list[Violation]:
     return not_before(data, "closed_on", ctx.case_date("replied_on"), N_("撤销日期不能早于批复日期（%(earliest)s）"))
 
 
-_GUARDS = {
-    "O11_propose_dissolution": _proposal,
-    "O12_superior_reply": _reply,
-    "O12f_file_dissolution": _filing,
-    "O13_transfer_members": _transfer,
-    "O14_handover": _handover,
-    "O15_close_branch": _close,
+STEP_RULES: Mapping[str, rules.StepRules] = {
+    "O11_propose_dissolution": rules.StepRules(("grounds", "reasons", "requested_on"), ("requested_on",), (),
+                                               _proposal),
+    "O12_superior_reply": rules.StepRules(("decided_on", "decision"), ("decided_on", "meeting_date"), (), _reply),
+    "O12f_file_dissolution": rules.StepRules(("filed_at", "result"), ("filed_at",), (), _filing),
+    "O13_transfer_members": rules.StepRules(("member_ids", "target_unit_id", "transferred_on"), ("transferred_on",),
+                                            (), _transfer),
+    "O14_handover": rules.StepRules(("items", "receiver", "handed_over_on"), ("handed_over_on",), (), _handover),
+    "O15_close_branch": rules.StepRules(("outcome", "closed_on"), ("closed_on",), (), _close),
 }
 
 
@@ -208,9 +181,7 @@ def derive(step_code: str, data: Mapping[str, Any], ctx: StepContext) -> dict[st
     return {}
 
 
-def member_changes(step_code: str, data: Mapping[str, Any], derived: Mapping[str, Any],
-                   case_data: Mapping[str, Any]) -> dict[str, Any]:
-    return {}
+member_changes = rules.no_member_changes
 
 
 def org_changes(step_code: str, data: Mapping[str, Any], case_data: Mapping[str, Any]) -> list:

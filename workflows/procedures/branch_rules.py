@@ -8,7 +8,8 @@ Every number is a setting of ``BRANCH_SETTINGS`` (workflows/settings.py).
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -19,9 +20,13 @@ from workflows.guards import (
     UnitFacts,
     Violation,
     date_value,
+    future_dates,
     is_present,
+    malformed_dates,
+    missing_fields,
     required_when,
     setting_violation,
+    unknown_members,
     violation,
 )
 from workflows.i18n import N_
@@ -38,6 +43,45 @@ FILING_RESULTS = ("filed", "returned")
 
 # Separators people type between the names of the units a joint branch covers.
 _UNIT_SEPARATORS = re.compile(r"[、，,；;\n\r]+")
+
+
+Guard = Callable[[Mapping[str, Any], StepContext], list[Violation]]
+
+
+def _no_guard(data: Mapping[str, Any], ctx: StepContext) -> list[Violation]:
+    return []
+
+
+@dataclass(frozen=True)
+class StepRules:
+    """The rules of one step's form: required answers, legal dates (never after today), other dates, and
+    the guard that checks the well-formed answers against the organisation."""
+
+    required: tuple[str, ...]
+    past_dates: tuple[str, ...] = ()
+    dates: tuple[str, ...] = ()
+    guard: Guard = _no_guard
+
+
+def check_step(step_rules: Mapping[str, StepRules], form_keys: Mapping[str, str], member_fields: tuple[str, ...],
+               step_code: str, data: Mapping[str, Any], ctx: StepContext) -> list[Violation]:
+    """Every violated rule of a step (``step_code`` or its form key): field problems first (missing
+    answers, malformed dates, unknown members), the guard only on well-formed data; steps without rules
+    (a task an admin added to the diagram) pass."""
+    found = step_rules.get(form_keys.get(step_code, step_code))
+    if found is None:
+        return []
+    problems = (missing_fields(data, found.required) + malformed_dates(data, found.past_dates + found.dates)
+                + unknown_members(data, [f for f in member_fields if f in data], ctx.members))
+    if problems:
+        return problems
+    return future_dates(data, found.past_dates, ctx.today) + found.guard(data, ctx)
+
+
+def no_member_changes(step_code: str, data: Mapping[str, Any], derived: Mapping[str, Any],
+                      case_data: Mapping[str, Any]) -> dict[str, Any]:
+    """党支部设置 has no subject member: the members who move go through ``org_changes`` (MoveMember)."""
+    return {}
 
 
 def covered_unit_names(text: Any) -> list[str]:

@@ -19,14 +19,10 @@ from workflows.guards import (
     StepContext,
     Violation,
     date_value,
-    future_dates,
     iso,
-    malformed_dates,
     member_ids,
-    missing_fields,
     not_before,
     required_when,
-    unknown_members,
     violation,
 )
 from workflows.i18n import N_
@@ -94,22 +90,6 @@ END_STATUS: Mapping[str, str] = {
     "setup_refused": "rejected",
 }
 
-_REQUEST_FIELDS = ("branch_name", "branch_type", "parent_id", "full_member_count", "probationary_member_count",
-                   "committee_plan", "reasons", "requested_on")
-REQUIRED: Mapping[str, tuple[str, ...]] = {
-    "O01_submit_request": _REQUEST_FIELDS,
-    "O02_superior_reply": ("decided_on", "decision"),
-    "O04_file_setup": ("filed_at", "result"),
-    "O04b_correct_filing": ("corrected_on", "correction"),
-}
-PAST_DATES: Mapping[str, tuple[str, ...]] = {
-    "O01_submit_request": ("requested_on", "meeting_date"),
-    "O02_superior_reply": ("decided_on", "meeting_date"),
-    "O04_file_setup": ("filed_at",),
-    "O04b_correct_filing": ("corrected_on",),
-}
-
-
 def title_detail(variables: Mapping[str, Any]) -> str | None:
     """What the case's title names besides its unit: the branch to be set up."""
     return variables.get("branch_name")
@@ -127,16 +107,7 @@ def summary_facts(variables: Mapping[str, Any]) -> list[tuple[str, str]]:
 
 def check(step_code: str, data: Mapping[str, Any], ctx: StepContext) -> list[Violation]:
     """Every violated rule of the step for the submitted ``data`` (empty: the step may complete)."""
-    form_key = FORM_KEYS.get(step_code, step_code)
-    if form_key not in REQUIRED:
-        return []
-    dates = PAST_DATES[form_key] + (("temporary_until",) if form_key == "O01_submit_request" else ())
-    problems = (missing_fields(data, REQUIRED[form_key]) + malformed_dates(data, dates)
-                + unknown_members(data, [f for f in MEMBER_FIELDS if f in data], ctx.members))
-    if problems:
-        return problems
-    problems = future_dates(data, PAST_DATES[form_key], ctx.today)
-    return problems + _GUARDS[form_key](data, ctx)
+    return rules.check_step(STEP_RULES, FORM_KEYS, MEMBER_FIELDS, step_code, data, ctx)
 
 
 def _request(data: Mapping[str, Any], ctx: StepContext) -> list[Violation]:
@@ -207,11 +178,14 @@ def _filing(data: Mapping[str, Any], ctx: StepContext) -> list[Violation]:
     return rules.filing_violations(data)
 
 
-_GUARDS = {
-    "O01_submit_request": _request,
-    "O02_superior_reply": _reply,
-    "O04_file_setup": _filing,
-    "O04b_correct_filing": lambda data, ctx: [],
+STEP_RULES: Mapping[str, rules.StepRules] = {
+    "O01_submit_request": rules.StepRules(
+        ("branch_name", "branch_type", "parent_id", "full_member_count", "probationary_member_count",
+         "committee_plan", "reasons", "requested_on"), ("requested_on", "meeting_date"), ("temporary_until",),
+        _request),
+    "O02_superior_reply": rules.StepRules(("decided_on", "decision"), ("decided_on", "meeting_date"), (), _reply),
+    "O04_file_setup": rules.StepRules(("filed_at", "result"), ("filed_at",), (), _filing),
+    "O04b_correct_filing": rules.StepRules(("corrected_on", "correction"), ("corrected_on",)),
 }
 
 
@@ -239,10 +213,7 @@ def derive(step_code: str, data: Mapping[str, Any], ctx: StepContext) -> dict[st
     return {}
 
 
-def member_changes(step_code: str, data: Mapping[str, Any], derived: Mapping[str, Any],
-                   case_data: Mapping[str, Any]) -> dict[str, Any]:
-    """A set-up has no subject member: the members who move go through ``org_changes``."""
-    return {}
+member_changes = rules.no_member_changes
 
 
 def org_changes(step_code: str, data: Mapping[str, Any], case_data: Mapping[str, Any]) -> list:
