@@ -28,6 +28,7 @@ from werkzeug.datastructures import MultiDict
 from webapp import clock, permissions
 from webapp.cases import operations
 from webapp.demo import DEMO_PASSWORD
+from webapp.demo_branch import answers as branch_answers
 from webapp.demo_cases import case_facts, step_data
 from webapp.extensions import db
 from webapp.forms import FORMS, describe_fields
@@ -222,7 +223,10 @@ def step_of(app):
             username = doer(item)
             if username not in clients:
                 clients[username] = logged_in(app, username)
-            good = step_data(item.form_key, case_facts(item.case, clock.today()))
+            if item.case.process_key == "recruitment":
+                good = step_data(item.form_key, case_facts(item.case, clock.today()))
+            else:  # 党支部设置 (webapp/demo_branch.py)
+                good = branch_answers(item.form_key, clock.today())
             return item.id, clients[username], good, field_types(item.form_key)
 
     return current
