@@ -25,6 +25,16 @@ layer reads and tests/workflows/test_procedures.py checks for every registered p
 ``member_changes(step_code, data, derived, case_data)``  changes of the subject's member record
 ``org_changes(step_code, data, case_data)``   changes of the organisation data (workflows/org_changes.py)
 ``due_dates(deadline_key, opened_on, case_data, settings)``  (due_on, hard_due_on, remind_on)
+
+Optional names (read with a default):
+
+``STARTED_BY_SUPERIORS``  the officers of any unit above the start unit may start it there too (the
+                         superior decides directly: 党支部设置); default False
+``UNIT_FACT_FIELDS``     form fields and case variables naming units whose facts (``StepContext.units``,
+                         with the case's unit and its parent) the rules read; default: no unit facts
+``title_detail(case_data)``   what the case's title names when its subject is no member (a set-up's branch)
+``summary_facts(case_data)``  (label, value) pairs shown in the case's summary besides its key dates
+``org_changes`` is also asked for the id of each timer event that fires (a temporary branch's end).
 """
 
 from workflows.procedures import branch_change, branch_dissolution, branch_setup, recruitment
