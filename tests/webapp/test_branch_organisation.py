@@ -144,3 +144,17 @@ def test_moving_members_keeps_their_records_in_the_new_branch(flow, app):
     with app.app_context():
         moved = db.session.scalars(db.select(Member).where(Member.id.in_(moving))).all()
         assert {(m.unit_id, m.group_id, m.top_org_id) for m in moved} == {(branch.id, None, branch.top_org_id)}
+
+
+@pytest.mark.parametrize(("form", "field", "column"), [
+    ("O01_submit_request", "branch_name", "name"), ("O01_submit_request", "covered_units", "covered_units"),
+    ("O21_submit_change", "new_name", "name")])
+def test_every_text_written_into_a_unit_fits_its_column(form, field, column):
+    # PostgreSQL refuses a longer text (SQLite would keep it): the form refuses it first
+    from wtforms.validators import Length
+
+    from webapp.forms import FORMS
+
+    validators = getattr(FORMS[form], field).kwargs["validators"]
+    longest = next(v.max for v in validators if isinstance(v, Length))
+    assert 0 < longest <= OrgUnit.__table__.columns[column].type.length

@@ -34,7 +34,8 @@ class SetupRequestForm(FlaskForm):
         "（《中国共产党章程》第三十条、%(source)s）", source=_BR))
     parent_id = _pick(_l("隶属"), description=_l("新党支部的上级组织：党总支或基层党委"))
     unit_description = _area(_l("单位性质和人员情况"))
-    covered_units = _area(_l("联合的单位"), description=_l(
+    # No longer than the unit's column (webapp/models/org.py): PostgreSQL refuses more.
+    covered_units = _area(_l("联合的单位"), max_length=500, description=_l(
         "联合党支部必填：各单位名称，用顿号或换行分隔，一般不超过5个（%(source)s）", source=_BR))
     full_member_count = _count(_l("正式党员人数"), maximum=10000, description=_l(
         "不少于3人；7人以上的设立支部委员会（%(source)s）", source=_BR))

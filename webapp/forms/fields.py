@@ -29,8 +29,8 @@ def text_field(label, required=False, max_length=200, description=""):
     return StringField(label, validators=[needed(required), Length(max=max_length)], description=description)
 
 
-def area_field(label, required=False, description=""):
-    return TextAreaField(label, validators=[needed(required), Length(max=5000)], description=description)
+def area_field(label, required=False, description="", max_length=5000):
+    return TextAreaField(label, validators=[needed(required), Length(max=max_length)], description=description)
 
 
 def count_field(label, required=True, description="", maximum=100000):
