@@ -22,6 +22,7 @@ from workflows.settings import SETTINGS_BY_KEY
 from workflows.terms import TERM_YEARS_SETTING
 
 from . import clock
+from .demo_branch import seed_branch_cases
 from .demo_cases import seed_demo_cases
 from .demo_election import seed_demo_elections
 from .demo_transfer import seed_demo_transfers
@@ -234,6 +235,7 @@ def seed_demo(with_cases: bool = True) -> list[DemoLogin]:
             seed_demo_cases(today)
             seed_demo_transfers(units, today)
             seed_demo_elections(today)
+            seed_branch_cases(today)
     return demo_logins()
 
 

@@ -92,7 +92,12 @@ def config_as_of(token: str | None) -> OrgConfig:
 @event.listens_for(Session, "before_flush")
 def _new_token_on_flush(session, _flush_context, _instances) -> None:
     if any(isinstance(obj, WATCHED) for obj in chained(session.new, session.dirty, session.deleted)):
-        connection = session.connection()
-        token = secrets.token_hex(16)
-        if connection.execute(update(_revisions).where(_revisions.c.key == KEY).values(token=token)).rowcount == 0:
-            connection.execute(insert(_revisions).values(key=KEY, token=token))
+        new_revision(session.connection())
+
+
+def new_revision(connection) -> None:
+    """Set a new revision token in the caller's transaction: for a change of the organisation written
+    without the ORM's flush (a unit inserted by a case's step, webapp/cases/org_changes.py)."""
+    token = secrets.token_hex(16)
+    if connection.execute(update(_revisions).where(_revisions.c.key == KEY).values(token=token)).rowcount == 0:
+        connection.execute(insert(_revisions).values(key=KEY, token=token))

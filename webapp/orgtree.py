@@ -12,11 +12,12 @@ from .extensions import db
 from .models import OrgUnit
 
 # The chain (depth 0 = the unit) and the departments attached to any unit of it (depth -1), in one
-# query: routing and rule settings of every operation need both.
+# query: routing and rule settings of every operation need both. The unit itself may be dissolved (a
+# case that merged or closed it still reaches the committee above); its ancestors are the active ones.
 CHAIN_QUERY = text("""
 WITH RECURSIVE chain(id, name, kind, parent_id, can_approve_admission, depth) AS (
     SELECT id, name, kind, parent_id, can_approve_admission, 0 FROM org_units
-    WHERE id = :unit_id AND status = 'active'
+    WHERE id = :unit_id
     UNION ALL
     SELECT o.id, o.name, o.kind, o.parent_id, o.can_approve_admission, c.depth + 1
     FROM org_units o JOIN chain c ON o.id = c.parent_id WHERE o.status = 'active'
@@ -34,7 +35,8 @@ def _ref(row) -> OrgUnitRef:
 
 
 def read_chain(unit_id: int) -> tuple[list[OrgUnitRef], dict[int, list[OrgUnitRef]]]:
-    """The unit and its active ancestors, nearest first, and the departments attached to each, in one query."""
+    """The unit (whatever its status) and its active ancestors, nearest first, and the departments attached
+    to each, in one query."""
     rows = db.session.execute(CHAIN_QUERY, {"unit_id": unit_id}).all()
     chain = [_ref(row) for row in sorted((row for row in rows if row.depth >= 0), key=lambda row: row.depth)]
     departments: dict[int, list[OrgUnitRef]] = {unit.id: [] for unit in chain}

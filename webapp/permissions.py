@@ -92,7 +92,11 @@ def can_start_in(user: User, unit: OrgUnit, procedure) -> bool:
         return False  # 临时党支部一般不发展党员、不收缴党费、不选举换届 (RULES.md §6.6)
     if user.is_admin:
         return True
-    return bool(user.acting_roles_in(unit.id, clock.today()) & OFFICER_ROLES)
+    if user.acting_roles_in(unit.id, clock.today()) & OFFICER_ROLES:
+        return True
+    # 上级党组织也可以直接决定 (成立、调整、撤销党支部, RULES.md §6): its officers start the case there.
+    return getattr(procedure, "STARTED_BY_SUPERIORS", False) and any(
+        user.acting_roles_in(above.id, clock.today()) & OFFICER_ROLES for above in unit.ancestors())
 
 
 def visible_units_query(user: User):

@@ -80,7 +80,9 @@ def case_title(case) -> str:
     """
     if case.definition is None:
         return case.title
-    parts = (definition_label(case.definition.name), case.subject.name if case.subject else None,
+    detail = getattr(PROCEDURES.get(case.process_key), "title_detail", None)
+    named = detail(case.variables or {}) if detail and case.subject is None else None
+    parts = (definition_label(case.definition.name), case.subject.name if case.subject else named and _(named),
              case.unit.name if case.unit else None)
     return " · ".join(part for part in parts if part)
 
@@ -149,6 +151,12 @@ def stage_progress(case) -> list[dict]:
             state = "todo"
         steps.append({"key": key, "label": label, "state": state})
     return steps
+
+
+def case_facts(case) -> list[tuple[str, str]]:
+    """(label, value) of what a case is about besides its dates (a set-up's proposed branch), translated."""
+    facts_of = getattr(PROCEDURES.get(case.process_key), "summary_facts", None)
+    return [(_(label), _(value)) for label, value in facts_of(case.variables or {})] if facts_of else []
 
 
 def key_dates(case) -> list[tuple[str, str]]:
@@ -229,6 +237,7 @@ def init_app(app: Flask) -> None:
     app.add_template_global(stage_progress, "stage_progress")
     app.add_template_global(case_stage_label, "case_stage_label")
     app.add_template_global(key_dates, "key_dates")
+    app.add_template_global(case_facts, "case_facts")
     app.add_template_global(url_with, "url_with")
     app.add_template_global(demo_login_list, "demo_login_list")
     app.add_template_global(lambda: local_datetime(clock.now()), "now_local")

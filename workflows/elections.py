@@ -50,11 +50,11 @@ class SeatLimits:
 
 
 def committee_required(kind: str, full_members: int, settings: Mapping[str, Any]) -> bool:
-    """Whether the unit elects a committee: a branch of ``election.committee_required_full_members``
+    """Whether the unit elects a committee: a branch of ``branch.committee_min_full_members``
     (7) full members or more (正式党员7人以上的党支部设立支部委员会, N-BR); a 总支 or 党委 always."""
     if kind != "branch":
         return kind in SEAT_SETTINGS
-    return full_members >= settings["election.committee_required_full_members"]
+    return full_members >= settings["branch.committee_min_full_members"]
 
 
 def seat_limits(kind: str, full_members: int, settings: Mapping[str, Any]) -> SeatLimits:

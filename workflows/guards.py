@@ -44,7 +44,32 @@ class MemberFacts:
     in_good_standing: bool
     has_voting_rights: bool
     unit_id: int | None = None
-    party_standing_since: date | None = None  # 党龄 counts from here (a secretary's standing, elections)
+    party_standing_since: date | None = None  # 党龄 counts from this day (转正, RULES.md §11)
+
+
+@dataclass(frozen=True)
+class UnitFacts:
+    """What the rules of 党支部设置 (RULES.md §6) read about an organisation unit: the case's own, its
+    parent, and each unit a form or the case names (a new parent, the branch merged into)."""
+
+    id: int
+    name: str
+    kind: str
+    parent_id: int | None
+    status: str = "active"
+    is_joint: bool = False
+    is_temporary: bool = False
+    ancestor_ids: tuple[int, ...] = ()  # parent first
+    child_names: tuple[str, ...] = ()  # of its active units below (sibling names for a unit set up there)
+    child_units: int = 0  # its active units below, party groups (党小组) not counted
+    roster: tuple[int, ...] = ()  # people on its roster: members and people in recruitment
+    full_members: int = 0
+    probationary_members: int = 0
+
+    @property
+    def members(self) -> int:
+        """党员: full and probationary members."""
+        return self.full_members + self.probationary_members
 
 
 @dataclass(frozen=True)
@@ -56,15 +81,23 @@ class StepContext:
     members: Mapping[int, MemberFacts]
     voting_members: int
     settings: RuleSettings
-    # The case's unit. For it and every unit a form names (a procedure's optional CHAIN_FIELDS), its chain in
-    # the organisation tree, nearest first (组织关系转接: is the destination under the same 基层党委?). For
-    # procedures that count their roster (COUNTS_ROSTER: an election's electors are the unit's and every
-    # unit's below it), its kind and how many 正式党员 and 党员 (full and probationary) it has.
+    # The case's unit and, for procedures that ask (their optional names, workflows/procedures/__init__.py):
+    # - ``units``: the facts of the case's unit, its parent and the units a step names (UNIT_FACT_FIELDS);
+    # - ``chains``: the chains in the tree of the case's unit and of the units a form names (CHAIN_FIELDS,
+    #   组织关系转接: is the destination under the same 基层党委?), nearest first;
+    # - the electorate (COUNTS_ROSTER, the elections: the unit's and every unit's below it): the unit's kind
+    #   and how many 正式党员 and 党员 (full and probationary) it has.
     unit_id: int | None = None
+    units: Mapping[int, UnitFacts] = field(default_factory=dict)
     chains: Mapping[int, tuple[OrgUnitRef, ...]] = field(default_factory=dict)
     unit_kind: str | None = None
     full_members: int = 0
     party_members: int = 0
+
+    @property
+    def unit(self) -> UnitFacts | None:
+        """The case's unit, when the procedure asked for the facts of units."""
+        return self.units.get(self.unit_id) if self.unit_id is not None else None
 
     def case_date(self, name: str) -> date | None:
         """A date variable of the case (stored as an ISO string), or ``None``."""

@@ -102,3 +102,80 @@ class GrantPosition:
     unit_id: int
     role: str
     started_on: str
+# 党支部设置 (RULES.md §6): a unit set up, renamed, moved, upgraded, dissolved or merged, and the officers
+# and first election of a new one. Dates are ISO text (the history keeps each change as JSON).
+
+# The unit id that stands for "the unit this case set up" (成立, or the new branch of a split): the
+# CreateUnit of the same step or of an earlier step of the case. The web layer resolves it when it
+# writes a change, since the unit's id exists only once it is written.
+CASE_NEW_UNIT = -1
+
+
+@dataclass(frozen=True)
+class CreateUnit:
+    """成立: a new unit under ``parent_id``, set up by the superior's reply of ``established_on``; its
+    first term is empty until its first election."""
+
+    name: str
+    parent_id: int
+    established_on: str
+    kind: str = "branch"
+    is_joint: bool = False
+    covered_units: str | None = None  # 联合党支部: the units it covers, "、"-separated
+    is_temporary: bool = False
+    temporary_until: str | None = None  # 临时党支部: the last day of its task (TM22)
+
+
+@dataclass(frozen=True)
+class RenameUnit:
+    """更名."""
+
+    unit_id: int
+    name: str
+
+
+@dataclass(frozen=True)
+class MoveUnit:
+    """改变隶属关系: the unit, and every unit below it, now under ``parent_id`` (never below itself)."""
+
+    unit_id: int
+    parent_id: int
+
+
+@dataclass(frozen=True)
+class UpgradeUnit:
+    """升格: a branch becomes a general branch (党总支); its term ends, the new committee is elected."""
+
+    unit_id: int
+    kind: str = "general_branch"
+
+
+@dataclass(frozen=True)
+class DissolveUnit:
+    """撤销 (or 撤并 into ``merged_into_id``): the unit is closed on ``closed_on`` and kept in history; its
+    party groups close with it and every position held in them ends. Its members have left before."""
+
+    unit_id: int
+    closed_on: str
+    merged_into_id: int | None = None
+
+
+@dataclass(frozen=True)
+class AppointOfficer:
+    """The member holds ``role`` in the unit from ``started_on`` (the designated secretary of a new branch),
+    when the member has a user account."""
+
+    unit_id: int
+    member_id: int
+    role: str
+    started_on: str
+
+
+@dataclass(frozen=True)
+class OfferFirstElection:
+    """The officers of a new (or upgraded) unit, the members named (its designated secretary, whose position
+    is written with the step) and its committee are told to start its first election (换届选举)."""
+
+    unit_id: int
+    member_ids: tuple[int, ...] = ()
+    upgraded: bool = False

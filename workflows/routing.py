@@ -39,7 +39,7 @@ def lane_rule_from_dict(entry: Mapping[str, Any]) -> LaneRule:
 
 
 SELECTORS = ("case_branch", "upper_org", "nearest_general_branch", "approving_committee", "filing_department",
-             "organisation_department")
+             "organisation_department", "unit_committee", "unit_committee_department")
 VARIABLE_SELECTORS = ("task_unit:", "case_unit:", "approving_committee_of:")
 
 
@@ -62,6 +62,13 @@ def approving_committee(chain: list[OrgUnitRef]) -> OrgUnitRef | None:
     return next((u for u in chain if u.can_approve_admission and u.kind in COMMITTEE_KINDS), None)
 
 
+def unit_committee(chain: list[OrgUnitRef]) -> OrgUnitRef | None:
+    """The 基层党委 or 党工委 a unit belongs to: the unit itself when it is one, else its nearest ancestor
+    that is one, whatever its admission authority. It approves setting up, changing and dissolving the
+    branches below it (RULES.md §1.3 "成立 / 调整 / 撤销支部", §6.2–§6.4)."""
+    return next((u for u in chain if u.kind in COMMITTEE_KINDS), None)
+
+
 def intermediate_deliberators(chain: list[OrgUnitRef]) -> list[OrgUnitRef]:
     """Every general branch or non-approving committee strictly between the branch and its
     approving committee; each deliberates (审议) before approval (R15b, R23b; 细则第二十三条)."""
@@ -81,6 +88,13 @@ def _department_above(tree: OrgTree, units: Iterable[OrgUnitRef]) -> OrgUnitRef 
         if departments:
             return departments[0]
     return None
+
+
+def _department_above_unit(tree: OrgTree, chain: list[OrgUnitRef], unit: OrgUnitRef | None) -> OrgUnitRef | None:
+    """The department attached to the nearest unit above ``unit`` in ``chain`` that has one."""
+    if unit is None:
+        return None
+    return _department_above(tree, chain[[u.id for u in chain].index(unit.id) + 1:])
 
 
 def resolve_unit(
@@ -111,11 +125,12 @@ def _select(selector, tree, chain, case_variables, task_variables) -> OrgUnitRef
         return approving_committee(chain)
     if selector == "filing_department":
         # 再上一级党委组织部门 (R18): the department of a committee above the approving one.
-        approving = approving_committee(chain)
-        if approving is None:
-            return None
-        above = chain[[u.id for u in chain].index(approving.id) + 1:]
-        return _department_above(tree, above)
+        return _department_above_unit(tree, chain, approving_committee(chain))
+    if selector == "unit_committee":
+        return unit_committee(chain)
+    if selector == "unit_committee_department":
+        # 成立 / 调整 / 撤销支部: 基层党委 approves, 再上一级组织部门 备案 (RULES.md §1.3)
+        return _department_above_unit(tree, chain, unit_committee(chain))
     if selector == "organisation_department":
         return _department_above(tree, chain[1:])
     variables = task_variables if selector.startswith("task_unit:") else case_variables

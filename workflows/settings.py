@@ -146,9 +146,6 @@ TRANSFER_SETTINGS: tuple[RuleSetting, ...] = (
 # (the reply to a 换届请示, the by-election limit) the default is a design choice, said in the source.
 _ELE = N_("《中国共产党基层组织选举工作条例》 [N-ELE]")
 ELECTION_SETTINGS: tuple[RuleSetting, ...] = (
-    _int("election.committee_required_full_members", 7,
-         N_("《中国共产党支部工作条例（试行）》 [N-BR]"),
-         N_("设立支部委员会所需的正式党员人数（不足此数的党支部只设书记，必要时设副书记）"), 7, 7),
     _int("election.seats.branch.min", 3, N_("《中国共产党支部工作条例（试行）》 [N-BR]"),
          N_("支部委员会委员最少人数"), 3, 5),
     _int("election.seats.branch.max", 7, N_("《中国共产党支部工作条例（试行）》（一般3至5人，最多不超过7人）[N-BR]"),
@@ -180,9 +177,6 @@ ELECTION_SETTINGS: tuple[RuleSetting, ...] = (
     RuleSetting("election.term_start_event", "election_date", "choice",
                 N_("各地做法不一 RULES.md §4.3 [L]"), N_("新一届任期起算日"),
                 choices=(("election_date", N_("党员大会选举日")), ("approval_date", N_("上级党组织批复日")))),
-    _int("election.secretary_min_standing_years", 1,
-         N_("《中国共产党支部工作条例（试行）》（书记一般应具有1年以上党龄）[N-BR][S3]"),
-         N_("书记人选的最短党龄（年）"), 1, 5),
     _int("election.request_sla_days", 30, N_("设计约定：RULES.md §4.3 未查到全国统一时限（未经核实）[design]"),
          N_("上级党组织批复换届请示、审查候选人和审批选举结果的期限（天）"), 5, 90),
     _int("election.handover_days", 30, N_("地方实施办法（换届纪实资料及时交接归档）[S0][L]"),
@@ -192,9 +186,30 @@ ELECTION_SETTINGS: tuple[RuleSetting, ...] = (
          N_("委员出缺后完成补选的期限（月）"), 1, 12),
 )
 
+# 党支部设置 (RULES.md §6.1 thresholds, §6.2 the reply, §4.2 the secretary). A local rule may be stricter,
+# never laxer than the national one where there is one (a branch needs at least 3 full members).
+BRANCH_SETTINGS: tuple[RuleSetting, ...] = (
+    _int("branch.min_full_members", 3,
+         N_("《中国共产党章程》第三十条、《中国共产党支部工作条例（试行）》 [N-PC][N-BR]"),
+         N_("成立党支部最少正式党员人数（不足时只能成立联合党支部）"), 3, 10),
+    _int("branch.joint_max_units", 5, N_("《中国共产党支部工作条例（试行）》 [N-BR]"),
+         N_("联合党支部覆盖单位最多个数"), 2, 5),
+    _int("branch.committee_min_full_members", 7, N_("《中国共产党支部工作条例（试行）》 [N-BR]"),
+         N_("须设立支部委员会的正式党员人数（不足时不设支委会，设书记）"), 7, 7),
+    _int("branch.max_members", 50, N_("《中国共产党支部工作条例（试行）》 [N-BR]"),
+         N_("党支部党员人数一般上限（超过须说明理由）"), 20, 100),
+    _int("general_branch.min_members", 50, N_("《中国共产党支部工作条例（试行）》 [N-BR]（二手资料）"),
+         N_("党员人数超过此数可设立党总支（不足时须说明工作需要）"), 20, 100),
+    _int("branch.secretary_min_standing_years", 1,
+         N_("《中国共产党支部工作条例（试行）》（书记一般应具有1年以上党龄）[N-BR][S3]"),
+         N_("书记人选最少党龄（年；新设党支部的书记和选举产生的书记）"), 1, 5),
+    _int("branch.reply_months", 1, N_("《中国共产党支部工作条例（试行）》 [N-BR]"),
+         N_("上级党组织批复成立党支部请示的期限（月）"), 1, 3),
+)
+
 # Every procedure's settings; a new procedure appends its tuple here.
 ALL_SETTINGS: tuple[RuleSetting, ...] = (RECRUITMENT_SETTINGS + TERM_SETTINGS + SLA_SETTINGS + TRANSFER_SETTINGS
-                                         + ELECTION_SETTINGS)
+                                         + ELECTION_SETTINGS + BRANCH_SETTINGS)
 
 # The settings as the admin page groups them.
 SETTING_GROUPS: tuple[tuple[str, tuple[RuleSetting, ...]], ...] = (
@@ -203,6 +218,7 @@ SETTING_GROUPS: tuple[tuple[str, tuple[RuleSetting, ...]], ...] = (
     (N_("时限和督办"), SLA_SETTINGS),
     (N_("组织关系转接"), TRANSFER_SETTINGS),
     (N_("换届选举和补选"), ELECTION_SETTINGS),
+    (N_("党支部设置"), BRANCH_SETTINGS),
 )
 
 SETTINGS_BY_KEY: Mapping[str, RuleSetting] = MappingProxyType({s.key: s for s in ALL_SETTINGS})

@@ -11,7 +11,7 @@ from werkzeug.datastructures import MultiDict
 from wtforms.fields.choices import SelectChoice
 
 from webapp.forms import FORMS, describe_fields, engine_input
-from webapp.forms.recruitment import FORMS as RECRUITMENT_FORMS
+from webapp.forms import recruitment as recruitment_forms
 from workflows.guards import MemberFacts, StepContext
 from workflows.procedures import recruitment
 from workflows.procedures.recruitment_data import STEP_FIELDS
@@ -59,7 +59,7 @@ def filled_form(form_key, **overrides):
 
 
 def test_every_form_key_of_the_procedure_has_a_form():
-    assert set(recruitment.FORM_KEYS.values()) == set(RECRUITMENT_FORMS)
+    assert set(recruitment.FORM_KEYS.values()) == set(recruitment_forms.FORMS) <= set(FORMS)
     assert recruitment.FORM_KEYS["R15b_intermediate_deliberation"] == "intermediate_deliberation"
 
 

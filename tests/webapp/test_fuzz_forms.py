@@ -28,6 +28,7 @@ from werkzeug.datastructures import MultiDict
 from webapp import clock, permissions
 from webapp.cases import operations
 from webapp.demo import DEMO_PASSWORD
+from webapp.demo_branch import answers as branch_answers
 from webapp.demo_cases import case_facts, step_data
 from webapp.demo_election import case_election_facts, election_step_data
 from webapp.demo_transfer import transfer_answers
@@ -228,8 +229,10 @@ def step_of(app):
                 good = step_data(item.form_key, case_facts(item.case, clock.today()))
             elif item.case.process_key == "membership_transfer":  # a demo transfer (webapp/demo_transfer.py)
                 good = transfer_answers(item.step_code, clock.today())
-            else:  # the demo's election
+            elif item.case.process_key in ("term_election", "by_election"):  # the demo's election
                 good = election_step_data(item.form_key, case_election_facts(item.case, clock.today()))
+            else:  # 党支部设置 (webapp/demo_branch.py)
+                good = branch_answers(item.form_key, clock.today())
             return item.id, clients[username], good, field_types(item.form_key)
 
     return current

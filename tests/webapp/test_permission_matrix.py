@@ -269,8 +269,8 @@ def build_world(app, demo) -> World:
 
 def _case_facts(case: Case, keys: dict[int, str]) -> CaseFacts:
     steps = tuple((keys[item.unit_id], frozenset(item.position_list)) for item in case.work_items)
-    applicant = case.subject.name if case.subject is not None else ""  # an election is about its unit
-    return CaseFacts(case.id, keys[case.unit_id], case.started_by_id, steps, applicant)
+    subject = case.subject.name if case.subject else None  # a case about a unit has no subject member
+    return CaseFacts(case.id, keys[case.unit_id], case.started_by_id, steps, subject)
 
 
 def _add_supervision(branch_id: int) -> int:

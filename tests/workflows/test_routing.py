@@ -134,3 +134,30 @@ def test_a_receiving_lane_without_its_case_variable_names_the_lane():
 def test_a_destination_without_approving_committee_has_no_receiving_committee():
     with pytest.raises(NoResponsibleUnit):
         resolve_unit(RECEIVING_COMMITTEE, TREE, BRANCH.id, {"receiving_unit_id": ORPHAN.id}, {})
+UNIT_COMMITTEE = LaneRule("unit_committee", "基层党委", "unit_committee", ("secretary",))
+UNIT_COMMITTEE_DEPARTMENT = LaneRule("unit_committee_department", "组织部", "unit_committee_department", ("staff",))
+HOSPITAL_DEPARTMENT = OrgUnitRef(11, "县人民医院党委组织部", "org_department", 3)
+
+
+@pytest.mark.parametrize(("unit", "committee"), [
+    (BRANCH, HOSPITAL), (GENERAL, HOSPITAL), (HOSPITAL, HOSPITAL), (TOWN_BRANCH, TOWN),
+    (COMMUNITY_BRANCH, COMMUNITY), (COMMUNITY, COMMUNITY)])
+def test_a_unit_belongs_to_its_nearest_committee_or_is_one(unit, committee):
+    # 成立 / 调整 / 撤销支部: the 基层党委 approves, admission authority or not (RULES.md §1.3)
+    assert resolve_unit(UNIT_COMMITTEE, TREE, unit.id, {}, {}) == committee
+
+
+@pytest.mark.parametrize("unit", [BRANCH, GENERAL, HOSPITAL, TOWN_BRANCH, COMMUNITY_BRANCH, COMMUNITY])
+def test_the_filing_of_a_branch_change_goes_to_the_department_above_its_committee(unit):
+    assert resolve_unit(UNIT_COMMITTEE_DEPARTMENT, TREE, unit.id, {}, {}) == DEPARTMENT
+
+
+def test_the_committee_s_own_department_does_not_file_what_the_committee_approved():
+    tree = Tree(*TREE.units.values(), HOSPITAL_DEPARTMENT)
+    assert resolve_unit(UNIT_COMMITTEE_DEPARTMENT, tree, BRANCH.id, {}, {}) == DEPARTMENT
+
+
+def test_a_branch_without_committee_above_has_no_approver_nor_filing():
+    for rule in (UNIT_COMMITTEE, UNIT_COMMITTEE_DEPARTMENT):
+        with pytest.raises(NoResponsibleUnit):
+            resolve_unit(rule, TREE, ORPHAN.id, {}, {})

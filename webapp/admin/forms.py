@@ -34,6 +34,8 @@ SELECTOR_LABELS = {
     "approving_committee": N_("有权审批接收预备党员的最近的上级党委（基层党委或党工委）"),
     "filing_department": N_("审批党委的再上一级党委组织部门（备案）"),
     "organisation_department": N_("上级党委中最近的组织部门"),
+    "unit_committee": N_("办件所在组织所属的基层党委或党工委（自身是党委时即其本身：审批党支部的成立、调整和撤销）"),
+    "unit_committee_department": N_("该基层党委的再上一级党委组织部门（党支部设置备案）"),
     "task_unit": N_("由环节数据中的变量指定的组织"),
     "case_unit": N_("由办件数据中的变量指定的组织（如组织关系转接的接收方）"),
     "approving_committee_of": N_("办件数据中的变量所指组织的审批党委（如组织关系转接的接收方基层党委）"),

@@ -297,7 +297,7 @@ def events():
 
 def unit_options() -> list[tuple[OrgUnit, int]]:
     """Every organisation unit with its depth, in tree order (parents before their children)."""
-    units = db.session.scalars(db.select(OrgUnit).order_by(OrgUnit.id)).all()
+    units = db.session.scalars(db.select(OrgUnit).where(OrgUnit.status == "active").order_by(OrgUnit.id)).all()
     children: dict[int | None, list[OrgUnit]] = {}
     for unit in units:
         children.setdefault(unit.parent_id, []).append(unit)

@@ -10,7 +10,7 @@ from .. import permissions
 from ..admin.operations import PublishRefused, publish_definition
 from ..extensions import db
 from ..i18n import problem_text
-from ..models import ProcessDefinition
+from ..models import OrgUnit, ProcessDefinition
 from . import serializers
 from .auth import api_user
 from .responses import api_error
@@ -25,9 +25,9 @@ def list_processes():
 
 
 def list_org_units():
-    """The organisation tree the user may see (as on the 组织 page) as a flat list; parent_id links a
-    unit to its parent."""
-    units = db.session.scalars(permissions.visible_units_query(api_user())).all()
+    """The organisation tree the user may see (as on the 组织 page, without dissolved units) as a flat list;
+    parent_id links a unit to its parent."""
+    units = db.session.scalars(permissions.visible_units_query(api_user()).where(OrgUnit.status == "active")).all()
     return {"units": [serializers.org_unit(unit) for unit in units]}
 
 

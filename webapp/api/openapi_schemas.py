@@ -109,6 +109,7 @@ SCHEMAS: dict[str, Any] = {
     "CompleteResult": obj({"case": ref("CaseSummary"), "next_work_items": array(ref("WorkItemBrief"))}),
     "ReassignRequest": obj({"user_id": INT}),
     "OrgUnit": obj({"id": INT, "name": STR, "kind": STR, "kind_label": STR, "parent_id": nullable(INT),
-                    "can_approve_admission": BOOL, "status": STR}),
+                    "can_approve_admission": BOOL, "status": STR, "is_joint": BOOL, "is_temporary": BOOL,
+                    "temporary_until": nullable(DATE)}),
     "OrgUnitList": obj({"units": array(ref("OrgUnit"))}),
 }

@@ -42,6 +42,8 @@ def org_unit(unit: OrgUnit) -> dict[str, Any]:
         "id": unit.id, "name": unit.name, "kind": unit.kind,
         "kind_label": gettext(UNIT_KINDS.get(unit.kind, unit.kind)), "parent_id": unit.parent_id,
         "can_approve_admission": unit.can_approve_admission, "status": unit.status,
+        "is_joint": bool(unit.is_joint), "is_temporary": bool(unit.is_temporary),
+        "temporary_until": unit.temporary_until.isoformat() if unit.temporary_until else None,
     }
 
 

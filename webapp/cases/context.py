@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import func
 
 from workflows.calendar import parse_date
-from workflows.guards import MemberFacts, StepContext
+from workflows.guards import MemberFacts, StepContext, UnitFacts
 from workflows.settings import RuleSettings
 
 from .. import clock
@@ -66,7 +66,10 @@ def referenced_member_ids(procedure, data: dict[str, Any]) -> set[int]:
 
 def step_context(procedure, unit_id: int, data: dict[str, Any], case_variables: dict[str, Any],
                  settings: RuleSettings) -> StepContext:
+    fact_fields = getattr(procedure, "UNIT_FACT_FIELDS", None)
     ids = referenced_member_ids(procedure, data)
+    if fact_fields is not None:  # their rules check what the case holds again, at the decision
+        ids |= referenced_member_ids(procedure, case_variables)
     members = db.session.scalars(db.select(Member).where(Member.id.in_(ids))).all() if ids else []
     facts = {m.id: member_facts(m) for m in members}
     if getattr(procedure, "COUNTS_ROSTER", False):  # an election: its electorate, every step
@@ -81,6 +84,8 @@ def step_context(procedure, unit_id: int, data: dict[str, Any], case_variables: 
         today=clock.today(), case_data=case_variables, members=facts,
         voting_members=voting_member_count(unit_id) if counts_voters else 0, settings=settings,
         unit_id=unit_id, chains=_unit_chains(procedure, unit_id, {**case_variables, **data}),
+        units=unit_facts(_referenced_unit_ids(unit_id, fact_fields, data, case_variables))
+        if fact_fields is not None else {},
     )
 
 
@@ -97,6 +102,48 @@ def _unit_chains(procedure, unit_id: int, data: dict[str, Any]) -> dict[int, tup
             ids.add(int(value))
     tree = current_config().tree()
     return {i: tuple(tree.load_chain(i)) for i in ids}
+
+
+# The people a unit's roster holds: its members and the people in recruitment there (RULES.md §3).
+ROSTER_STAGES = ("applicant", "activist", "development_candidate", "probationary_member", "full_member")
+
+
+def _referenced_unit_ids(unit_id: int, fields, data: dict[str, Any], case_variables: dict[str, Any]) -> set[int]:
+    """The case's unit and the units named by ``fields`` of the form or of the case."""
+    ids = {unit_id}
+    for source in (data, case_variables):
+        for name in fields:
+            value = source.get(name)
+            for one in value if isinstance(value, (list, tuple)) else [value]:
+                if isinstance(one, int) and not isinstance(one, bool) or isinstance(one, str) and one.isdigit():
+                    ids.add(int(one))
+    return ids
+
+
+def unit_facts(unit_ids: set[int]) -> dict[int, UnitFacts]:
+    """UnitFacts of each unit (and of each one's parent): its ancestors, the names of its active units
+    below, its roster and member counts, in a few queries."""
+    units = {u.id: u for u in db.session.scalars(db.select(OrgUnit).where(OrgUnit.id.in_(unit_ids)))}
+    parents = {u.parent_id for u in units.values() if u.parent_id is not None} - units.keys()
+    units.update((u.id, u) for u in db.session.scalars(db.select(OrgUnit).where(OrgUnit.id.in_(parents))))
+    children: dict[int, list[tuple[str, str]]] = {unit_id: [] for unit_id in units}
+    for row in db.session.execute(db.select(OrgUnit.parent_id, OrgUnit.name, OrgUnit.kind).where(
+            OrgUnit.parent_id.in_(units.keys()), OrgUnit.status == "active")):
+        children[row.parent_id].append((row.name, row.kind))
+    roster: dict[int, list[tuple[int, str]]] = {unit_id: [] for unit_id in units}
+    for row in db.session.execute(db.select(Member.id, Member.unit_id, Member.stage).where(
+            Member.unit_id.in_(units.keys()), Member.stage.in_(ROSTER_STAGES)).order_by(Member.id)):
+        roster[row.unit_id].append((row.id, row.stage))
+    return {unit.id: UnitFacts(
+        id=unit.id, name=unit.name, kind=unit.kind, parent_id=unit.parent_id, status=unit.status,
+        is_joint=bool(unit.is_joint), is_temporary=bool(unit.is_temporary),
+        ancestor_ids=tuple(a.id for a in unit.ancestors()),
+        child_names=tuple(name for name, _kind in children[unit.id]),
+        child_units=sum(1 for _name, kind in children[unit.id] if kind != "party_group"),
+        roster=tuple(member_id for member_id, _stage in roster[unit.id]),
+        full_members=sum(1 for _id, stage in roster[unit.id] if stage == "full_member"),
+        probationary_members=sum(1 for _id, stage in roster[unit.id] if stage == "probationary_member"),
+    ) for unit in units.values()}
 
 
 def subject_from_start_form(procedure, unit: OrgUnit, data: dict[str, Any]) -> Member | None:

@@ -22,6 +22,7 @@ from ..forms import FORMS, engine_input
 from ..models import Member, OrgUnit, Position, User
 from ..models.member import STAGES
 from ..orgcache import current_config
+from . import unit_pickers
 from .election_sources import SOURCES as ELECTION_SOURCES
 
 PICKABLE_STAGES = ("full_member", "probationary_member")
@@ -117,7 +118,8 @@ def tree_groups(unit_id: int) -> list[SelectChoice]:
 
 
 SOURCES = {f.__name__: f for f in (branch_members, approving_committee_members, case_branch, branch_groups,
-                                   transfer_members, transfer_destinations, tree_branches, tree_groups)}
+                                   transfer_members, transfer_destinations, tree_branches, tree_groups,
+                                   *unit_pickers.SOURCES)}
 SOURCES.update(ELECTION_SOURCES)
 
 

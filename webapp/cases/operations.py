@@ -73,7 +73,8 @@ def start_case(definition_row: ProcessDefinition, unit: OrgUnit, data: dict[str,
     case = Case(
         business_key=_business_key(procedure.BUSINESS_KEY_PREFIX), process_key=definition.process_id,
         definition_id=definition_row.id, unit_id=unit.id, top_org_id=unit.top_org_id,
-        title=" · ".join(x for x in (definition.name, subject.name if subject else None, unit.name) if x),
+        title=" · ".join(x for x in (definition.name, subject.name if subject else title_detail(procedure, variables),
+                                     unit.name) if x),
         status="running", state="", variables={}, started_by_id=actor.id, started_at=now, updated_at=now,
         subject=subject,
     )
@@ -87,6 +88,7 @@ def start_case(definition_row: ProcessDefinition, unit: OrgUnit, data: dict[str,
         apply_org_changes(writes, procedure.org_changes(start.form_key, data, variables), actor)
         fired = rt.engine.fired_timer_events(workflow)
         _record_timers(writes, definition, fired)
+        _apply_timer_changes(writes, procedure, fired, variables)
         _after_engine_step(writes, definition, workflow, [], org, actor)
         writes.write()
     # A timer a date already past fired within the start acts as if the worker had fired it.
@@ -174,6 +176,7 @@ def _complete(writes: CaseWrites, config: OrgConfig, item: WorkItem, other_open_
     _apply_member_changes(writes, procedure, item.form_key, data, derived, {**case_variables, **derived})
     apply_org_changes(writes, procedure.org_changes(item.form_key, data, {**case_variables, **derived}), actor)
     _record_timers(writes, definition, fired)  # what the step did first, then the limits it found already past
+    _apply_timer_changes(writes, procedure, fired, {**case_variables, **derived})
     _after_engine_step(writes, definition, workflow, other_open_items, org, actor)
     return False, fired
 
@@ -213,6 +216,7 @@ def fire_due_timers(case_id: int, now: datetime) -> list[str]:
             writes.write()
             return []
         _record_timers(writes, definition, fired)
+        _apply_timer_changes(writes, PROCEDURES[definition.process_id], fired, dict(case.variables))
         _after_engine_step(writes, definition, workflow, locked.open_items, org, None)
         writes.write()
     return fired
@@ -327,6 +331,19 @@ def _record_timers(writes: CaseWrites, definition: Definition, fired: list[str])
     for bpmn_id in fired:
         event = definition.steps.get(bpmn_id)
         record(writes, "timer", None, step_code=bpmn_id, summary=event.label if event else bpmn_id)
+
+
+def _apply_timer_changes(writes: CaseWrites, procedure, fired: list[str], variables: dict[str, Any]) -> None:
+    """What the timer events that fired change in the organisation, as the procedure says (its
+    ``org_changes`` for the event's id: a temporary branch dissolved at the end of its task, TM22)."""
+    for bpmn_id in fired:
+        apply_org_changes(writes, procedure.org_changes(bpmn_id, {}, variables), None)
+
+
+def title_detail(procedure, variables: dict[str, Any]) -> str | None:
+    """What a case's title names when its subject is no member (the branch a set-up proposes), if anything."""
+    detail = getattr(procedure, "title_detail", None)
+    return detail(variables) if detail else None
 
 
 def _save_submission(writes: CaseWrites, item, step_code, form_key, data, actor) -> None:

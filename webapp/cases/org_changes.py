@@ -33,12 +33,14 @@ from ..models import Case, Member, OrgUnit, TransferLetter, User, WorkItem
 from .history import record
 from .locking import lock_case, locked_open_items
 from .positions import end_member_positions, end_positions, grant_position, start_term
+from .unit_changes import UNIT_APPLIERS, resolve_new_unit
 from .writes import CaseWrites
 
 
 def apply_org_changes(writes: CaseWrites, changes: Iterable, actor: User | None) -> None:
     """Record and write each change (an unknown kind of change is a programming error: TypeError)."""
     for change in changes:
+        change = resolve_new_unit(writes, change)  # CASE_NEW_UNIT: the unit the case set up
         applier = APPLIERS.get(type(change))
         if applier is None:
             raise TypeError(f"no applier for organisation change {change!r}")
@@ -175,4 +177,5 @@ APPLIERS: dict[type, Callable[[CaseWrites, object], Sentence | None]] = {
     EndPositions: end_positions,
     EndMemberPositions: end_member_positions,
     GrantPosition: grant_position,
+    **UNIT_APPLIERS,  # 党支部设置 (webapp/cases/unit_changes.py)
 }

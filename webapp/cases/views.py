@@ -254,7 +254,10 @@ def startable_units(user: User, process_key: str) -> list[OrgUnit]:
     procedure = PROCEDURES[process_key]
     query = db.select(OrgUnit).where(OrgUnit.kind.in_(procedure.START_UNIT_KINDS), OrgUnit.status == "active")
     if not user.is_admin:
-        query = query.where(OrgUnit.id.in_({p.unit_id for p in user.active_positions(clock.today())}))
+        held = {p.unit_id for p in user.active_positions(clock.today())}
+        if getattr(procedure, "STARTED_BY_SUPERIORS", False):
+            held = permissions.subtree_ids(held)  # the superior starts it in a unit below (RULES.md §6)
+        query = query.where(OrgUnit.id.in_(held))
     return [u for u in db.session.scalars(query.order_by(OrgUnit.id)) if permissions.can_start_in(user, u, procedure)]
 
 
@@ -297,7 +300,9 @@ def _filter_form() -> CaseFilterForm:
     units = db.select(OrgUnit).order_by(OrgUnit.id)
     if not current_user.is_admin:
         units = units.where(OrgUnit.id.in_(permissions.supervised_unit_ids(current_user)))
-    form.unit.choices = choices([("", _("全部组织"))] + [(u.id, u.name) for u in db.session.scalars(units)])
+    # A dissolved unit stays here: its cases are its history.
+    form.unit.choices = choices([("", _("全部组织"))] + [
+        (u.id, u.name if u.is_active else _("%(unit)s（已撤销）", unit=u.name)) for u in db.session.scalars(units)])
     stages = {key: label for process_key in definitions for key, label in procedure_stages(process_key)}
     form.stage.choices = choices([("", _("全部阶段")), *stages.items()])
     return form

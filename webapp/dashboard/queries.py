@@ -61,7 +61,8 @@ class TermRow:
 
 
 def scope_units(unit_ids: set[int]) -> list[OrgUnit]:
-    return db.session.scalars(db.select(OrgUnit).where(OrgUnit.id.in_(unit_ids)).order_by(OrgUnit.id)).all()
+    return db.session.scalars(db.select(OrgUnit).where(OrgUnit.id.in_(unit_ids), OrgUnit.status == "active")
+                              .order_by(OrgUnit.id)).all()
 
 
 def item_counts(unit_ids: set[int], today: date) -> dict[tuple[int, str], Counts]:

@@ -20,12 +20,12 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.fields.core import UnboundField
 
-from . import elections, recruitment, transfer
+from . import branch, elections, recruitment, transfer
 from .election_fields import VoteCounts
 
 # Every procedure's step forms by form key; form keys are unique across procedures (the publish check
 # knows a form key, not the procedure it belongs to).
-FORMS: dict[str, type[FlaskForm]] = {**recruitment.FORMS, **elections.FORMS, **transfer.FORMS}
+FORMS: dict[str, type[FlaskForm]] = {**recruitment.FORMS, **elections.FORMS, **transfer.FORMS, **branch.FORMS}
 
 # Fields that are never engine input.
 _NOT_INPUT = ("csrf_token", "submit")

@@ -218,8 +218,8 @@ def _filter_form() -> InboxFilterForm:
                                      .order_by(ProcessDefinition.name))
     form.procedure.choices = choices([("", _("全部流程"))]
                                      + [(row.process_key, definition_label(row.name)) for row in definitions])
-    units = db.session.scalars(db.select(OrgUnit).where(OrgUnit.id.in_(permissions.supervised_unit_ids(current_user)))
-                               .order_by(OrgUnit.id)).all()
+    units = db.session.scalars(db.select(OrgUnit).where(OrgUnit.id.in_(permissions.supervised_unit_ids(current_user)),
+                                                        OrgUnit.status == "active").order_by(OrgUnit.id)).all()
     form.unit.choices = choices([("", _("全部单位"))] + [(u.id, u.name) for u in units])
     return form
 

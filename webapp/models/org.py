@@ -25,7 +25,18 @@ class OrgUnit(db.Model):
     is_joint: Mapped[bool] = mapped_column(Boolean, default=False)
     is_temporary: Mapped[bool] = mapped_column(Boolean, default=False)
     covered_units: Mapped[str | None] = mapped_column(String(500))
+    # "active", or "dissolved" (撤销 or 撤并, RULES.md §6.4): a dissolved unit leaves the tree views and
+    # pickers, routes no new work and keeps its page and history.
     status: Mapped[str] = mapped_column(String(16), default="active")
+    # 临时党支部 (RULES.md §6.6): the last day of its task, when it is dissolved (TM22).
+    temporary_until: Mapped[date | None] = mapped_column(Date)
+    # 成立 and 撤销 (RULES.md §6.2, §6.4): the day of the superior's reply and the case that set the unit up
+    # (no foreign key: cases refer to units, and the two tables must stay droppable in either order); the
+    # day it was dissolved or merged into another and the case that closed it.
+    established_on: Mapped[date | None] = mapped_column(Date)
+    established_by_case_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    closed_on: Mapped[date | None] = mapped_column(Date)
+    closed_by_case_id: Mapped[int | None] = mapped_column(Integer)
     # The current term (任期, RULES.md §4): its number (届), the day it was elected (term_started_on) and
     # its last day (term_due_on: started + the term years of the unit's kind, or the approved new date).
     term_no: Mapped[int | None] = mapped_column(Integer)
@@ -40,6 +51,10 @@ class OrgUnit(db.Model):
     parent: Mapped[OrgUnit | None] = relationship(remote_side=[id], back_populates="children")
     children: Mapped[list[OrgUnit]] = relationship(back_populates="parent", order_by="OrgUnit.id")
     positions: Mapped[list[Position]] = relationship(back_populates="unit")
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == "active"
 
     def ref(self) -> OrgUnitRef:
         return OrgUnitRef(self.id, self.name, self.kind, self.parent_id, self.can_approve_admission)

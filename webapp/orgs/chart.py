@@ -13,6 +13,7 @@ from datetime import date
 from flask_babel import gettext as _
 
 from workflows.org import UNIT_KINDS
+from workflows.procedures.branch_setup import BRANCH_TYPES
 
 from ..models import OrgUnit
 from ..templating import long_date
@@ -54,7 +55,7 @@ def _walk(roots, children):
 
 
 def _node(unit: OrgUnit, box: Box, counts: dict, totals: dict, secretaries: dict, today: date) -> Node:
-    kind = _(UNIT_KINDS.get(unit.kind, unit.kind))
+    kind = _(kind_label(unit))
     lines = []
     if unit.kind in NO_SECRETARY_KINDS:
         lines.append(("org-chart-kind", kind))
@@ -68,6 +69,16 @@ def _node(unit: OrgUnit, box: Box, counts: dict, totals: dict, secretaries: dict
     if status is not None:
         lines.append((f"org-chart-term-{status}", fit(_term_line(unit, status, today), LINE_UNITS)))
     return Node(unit, box, wrap(unit.name, NAME_UNITS, 2), tuple(lines), status)
+
+
+def kind_label(unit: OrgUnit) -> str:
+    """The unit's kind as the tree says it: 联合党支部 and 临时党支部 are branches of their own sort (RULES.md §6.5,
+    §6.6)."""
+    if unit.kind == "branch" and unit.is_temporary:
+        return BRANCH_TYPES["temporary"]
+    if unit.kind == "branch" and unit.is_joint:
+        return BRANCH_TYPES["joint"]
+    return UNIT_KINDS.get(unit.kind, unit.kind)
 
 
 def _members_line(unit: OrgUnit, counts: dict, totals: dict) -> str:

@@ -48,6 +48,6 @@ def election_offers(user: User, units: Iterable[OrgUnit], today: date, due_only:
         if case is not None and (unit.id in supervised or case.started_by_id == user.id):
             offers[unit.id] = ElectionOffer("running", url_for("cases.show", case_id=case.id), case.process_key)
         elif case is None and permissions.can_start_in(user, unit, ELECTION) and (
-                not due_only or term_status(unit.term_due_on, today) in (None, "ending", "overdue")):
+                not due_only or term_status(unit.term_due_on, today, unit.id) in (None, "ending", "overdue")):
             offers[unit.id] = ElectionOffer("start", url_for("cases.new", process="term_election", unit=unit.id))
     return offers

@@ -14,11 +14,12 @@ from workflows.terms import has_term
 
 from .. import clock, permissions
 from ..cases.positions import pending_posts
+from ..cases.views import startable_definitions
 from ..extensions import db
 from ..models import Member, OrgUnit, Position
 from ..templating import long_date
-from . import terms
-from .chart import org_chart
+from . import terms, unit_actions
+from .chart import kind_label, org_chart
 from .election_offers import election_offers
 from .forms import TermForm
 from .term_status import term_status
@@ -35,7 +36,8 @@ RECRUITMENT_STAGES = ("applicant", "activist", "development_candidate")
 @bp.route("/")
 @login_required
 def index():
-    units = _visible_units()
+    # A dissolved unit leaves the tree (list and chart); its page and its cases' history remain.
+    units = {unit_id: unit for unit_id, unit in _visible_units().items() if unit.is_active}
     children = defaultdict(list)
     for unit in units.values():
         children[unit.parent_id if unit.parent_id in units else None].append(unit)
@@ -97,10 +99,14 @@ def _show(unit: OrgUnit, term_form: TermForm | None):
             db.select(Member).where((Member.unit_id == unit.id) | (Member.group_id == unit.id))
             .order_by(Member.stage, Member.name)).all()
     years = terms.unit_term_years(unit)
+    origin, closing = unit_actions.origin_and_closing(unit)
     return render_template("orgs/show.html", unit=unit, positions=positions, members=members,
                            counts=member_counts().get(unit.id, {}), today=today, term_form=term_form,
                            term_years=years, offer=election_offers(current_user, [unit], today).get(unit.id),
-                           pending_posts=pending_posts(unit.id, today))
+                           pending_posts=pending_posts(unit.id, today), origin=origin, closing=closing,
+                           kind_label=kind_label(unit),
+                           first_election=unit_actions.first_election_due(unit, current_user),
+                           procedures=unit_actions.startable_procedures(unit, current_user, startable_definitions()))
 
 
 def _visible_units() -> dict[int, OrgUnit]:

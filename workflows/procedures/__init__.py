@@ -26,15 +26,33 @@ layer reads and tests/workflows/test_procedures.py checks for every registered p
 ``org_changes(step_code, data, case_data)``   changes of the organisation data (workflows/org_changes.py)
 ``due_dates(deadline_key, opened_on, case_data, settings)``  (due_on, hard_due_on, remind_on)
 
-Optional (the elections): ``COUNTS_ROSTER`` True gives every step's StepContext the unit's kind and the
-counts of its electorate (the unit and every unit below it: full, voting and all members);
-``ONE_RUNNING_PER_UNIT`` names the process keys of which a unit runs one case at a time (a second start is
-refused while one is unfinished).
+Optional names (read with a default):
+
+``STARTED_BY_SUPERIORS``  the officers of any unit above the start unit may start it there too (the
+                         superior decides directly: 党支部设置); default False
+``UNIT_FACT_FIELDS``     form fields and case variables naming units whose facts (``StepContext.units``,
+                         with the case's unit and its parent) the rules read; default: no unit facts
+``COUNTS_ROSTER``        True gives every step's StepContext the unit's kind and the counts of its electorate
+                         (the unit and every unit below it: full, voting and all members): the elections
+``ONE_RUNNING_PER_UNIT`` the process keys of which a unit runs one case at a time (a second start is refused
+                         while one is unfinished)
+``CHAIN_FIELDS``         form fields naming units whose chains in the tree (``StepContext.chains``) the rules read
+``title_detail(case_data)``   what the case's title names when its subject is no member (a set-up's branch)
+``summary_facts(case_data)``  (label, value) pairs shown in the case's summary besides its key dates
+``org_changes`` is also asked for the id of each timer event that fires (a temporary branch's end).
 """
 
-from workflows.procedures import by_election, recruitment, term_election, transfer
+from workflows.procedures import (
+    branch_change,
+    branch_dissolution,
+    branch_setup,
+    by_election,
+    recruitment,
+    term_election,
+    transfer,
+)
 
-PROCEDURES = {recruitment.PROCESS_KEY: recruitment, term_election.PROCESS_KEY: term_election,
-              by_election.PROCESS_KEY: by_election, transfer.PROCESS_KEY: transfer}
+PROCEDURES = {module.PROCESS_KEY: module for module in (recruitment, term_election, by_election, transfer,
+                                                        branch_setup, branch_change, branch_dissolution)}
 
 SUBJECT_KINDS = ("new_member", "member", "unit")

@@ -104,7 +104,7 @@ def _register(data, ctx: StepContext) -> list[Violation]:
     problems: list[Violation] = []
     if not limits.has_committee and post not in OFFICER_ROLES:
         problems.append(violation("vacancy_post", N_("本支部不设支部委员会，只能补选书记或副书记"),
-                                  "election.committee_required_full_members", BR + " [N-BR]"))
+                                  "branch.committee_min_full_members", BR + " [N-BR]"))
     most = limits.max_seats if limits.has_committee else 1
     if not 1 <= seats <= most or (post in OFFICER_ROLES and seats != 1):
         problems.append(violation("seats", N_("补选名额应为 1 至 %(max)s 名（书记、副书记出缺时为 1 名）"),

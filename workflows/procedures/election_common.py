@@ -144,7 +144,7 @@ def ineligible(field: str, ids, ctx: StepContext, role: str) -> list[Violation]:
 
 
 def standing_problem(field: str, member_id: int | None, on: date | None, ctx: StepContext) -> list[Violation]:
-    """书记 must have ``election.secretary_min_standing_years`` of 党龄 on ``on``."""
+    """书记 must have ``branch.secretary_min_standing_years`` of 党龄 on ``on``."""
     if member_id is None:
         return []
     member = ctx.members[member_id]
@@ -153,13 +153,13 @@ def standing_problem(field: str, member_id: int | None, on: date | None, ctx: St
 
 def standing_violation(field: str, name: str, since: date | None, on: date | None,
                        settings: Mapping[str, Any]) -> list[Violation]:
-    """A 书记 with less than ``election.secretary_min_standing_years`` of 党龄 (counted from ``since``) on ``on``."""
-    years = settings["election.secretary_min_standing_years"]
+    """A 书记 with less than ``branch.secretary_min_standing_years`` of 党龄 (counted from ``since``) on ``on``."""
+    years = settings["branch.secretary_min_standing_years"]
     if on is None or elections.has_standing(since, on, years):
         return []
     return [setting_violation(field, N_("书记人选一般应具有%(years)s年以上党龄：%(name)s的党龄自%(since)s起算，"
                                         "到%(on)s不满%(years)s年"),
-                                        "election.secretary_min_standing_years", years=years,
+                                        "branch.secretary_min_standing_years", years=years,
                               name=name, since=since or "—", on=on)]
 
 

@@ -154,8 +154,8 @@ def _prepare(data, ctx: StepContext) -> list[Violation]:
         problems.append(violation("committee_seats", N_(
             "本支部有正式党员 %(full)s 名，不足 %(required)s 名，不设支部委员会（%(citation)s）："
             "委员名额填 0，由党员大会直接选举书记（必要时选举副书记）"),
-            "election.committee_required_full_members", BR + " [N-BR]", full=ctx.full_members,
-            required=ctx.settings["election.committee_required_full_members"], citation=BR))
+            "branch.committee_min_full_members", BR + " [N-BR]", full=ctx.full_members,
+            required=ctx.settings["branch.committee_min_full_members"], citation=BR))
     if int(data["deputy_seats"]) > limits.max_deputies:
         problems.append(violation("deputy_seats", N_("副书记最多 %(max)s 名"), "election.deputy_seats.max",
                                   BR + " [N-BR]", max=limits.max_deputies))
@@ -198,7 +198,7 @@ def _nominate(data, ctx: StepContext) -> list[Violation]:
         problems += [violation(f, N_("书记、副书记人选须在委员候选人中"), "shortlist", RULES_SOURCE) for f in outside]
     elif candidates:
         problems.append(violation("candidate_ids", N_("本支部不设支部委员会，不选举委员：只需确定书记（和副书记）人选"),
-                                  "election.committee_required_full_members", BR + " [N-BR]"))
+                                  "branch.committee_min_full_members", BR + " [N-BR]"))
     deputy_seats = int(ctx.case_data.get("deputy_seats") or 0)
     if deputy_seats and deputy is None:
         problems += missing_fields(data, ("deputy_candidate_id",))
