@@ -2,10 +2,10 @@
 
 Prints the median (and 90th percentile) time of
 - starting an election over HTTP (POST /cases/new through the Flask test client, logged in, with the CSRF
-  token a page gives, as a browser posts it): 换届选举 (E02) and 补选 (B01),
+  token a page gives, as a browser posts it): 换届选举 (E02), 补选 (B01) and 延期或提前换届 (P01),
 - completing a work item over HTTP (POST /inbox/<id>): every step of both procedures, the 党员大会's ballot
   (E05, B03: the roster counted, the ballot decided) and the approval (E07b, B05b: the term and the
-  committee's posts written) also on their own,
+  committee's posts written) and the reply to a postponement (P02: the term's end moved) also on their own,
 - the raw engine step (load state, complete, run engine steps, save state: no web, no database) of the
   recruitment definition (bench/raw_engine.py, the project's baseline) and of the term_election definition,
   taken right after each HTTP step so that all see the same load of the machine,
@@ -26,7 +26,7 @@ from webapp import clock
 from webapp.demo import demo_units
 from webapp.demo_election import case_election_facts, election_facts, election_step_data
 from webapp.extensions import db
-from webapp.models import Case, WorkItem
+from webapp.models import Case, OrgUnit, WorkItem
 from workflows.engine import CaseEngine
 from workflows.serialization import CaseSerializer
 from workflows.specs import load_definition
@@ -37,7 +37,8 @@ from .raw_engine import BPMN, RawCase
 # Who acts for each unit of a 内科第一党支部 election: the branch (its 书记 is re-elected by the main-path
 # answers, so the same account acts throughout) and its superior, 内科党总支 (upper_org).
 ACTORS = {"branch1": "branch1_secretary", "internal_gb": "internal_gb_secretary"}
-START_FORMS = {"term_election": "E02_prepare", "by_election": "B01_register_vacancy"}
+START_FORMS = {"term_election": "E02_prepare", "by_election": "B01_register_vacancy",
+               "election_postponement": "P01_request_shift"}
 
 ELECTION_BPMN = BPMN.parent / "term_election.bpmn"
 # The engine variables of the main path of a term election (what the rules derive from the forms).
@@ -77,7 +78,7 @@ class RawElection:
 
 class Timings:
     def __init__(self):
-        self.starts: dict[str, list[float]] = {"term_election": [], "by_election": []}
+        self.starts: dict[str, list[float]] = {key: [] for key in START_FORMS}
         self.completes: dict[str, list[float]] = {}
         self.raw_recruitment: list[float] = []
         self.raw_election: list[float] = []
@@ -99,11 +100,20 @@ class Timings:
         self.twins = (recruitment, election)
 
 
+def _start_overrides(process_key: str, unit: OrgUnit) -> dict:
+    """延期或提前换届: each request postpones the branch's election by one more day (a dozen stay far within the
+    year the rules allow)."""
+    if process_key != "election_postponement":
+        return {}
+    return {"shift_kind": "postpone", "new_election_date": (unit.term_due_on + timedelta(days=1)).isoformat()}
+
+
 def run_case(app, clients, units, bench_clock, process_key: str, timings: Timings | None) -> str:
     """One election of 内科第一党支部 over HTTP, from its start to its end."""
     unit_id = units["branch1"]
     with app.app_context():
-        data = election_step_data(START_FORMS[process_key], election_facts(unit_id, clock.today()))
+        data = election_step_data(START_FORMS[process_key], election_facts(unit_id, clock.today()),
+                                  _start_overrides(process_key, db.session.get(OrgUnit, unit_id)))
     began = time.perf_counter()
     response = clients["branch1"].post(f"/cases/new?process={process_key}&unit={unit_id}", data=form_data(data))
     took = time.perf_counter() - began
@@ -146,19 +156,21 @@ def main() -> None:
         timings = Timings()
         run_case(app, clients, units, bench_clock, "term_election", None)  # warm-up: caches, first imports
         outcomes = [run_case(app, clients, units, bench_clock, key, timings)
-                    for key in ("term_election", "by_election") for _ in range(args.cases)]
+                    for key in START_FORMS for _ in range(args.cases)]
     completes = [t for values in timings.completes.values() for t in values]
     raw_ms = ms(timings.raw_recruitment)
-    print(f"elections on SQLite (synchronous={app.config['SQLITE_SYNCHRONOUS']}, CSRF on): {args.cases} term elections "
-          f"and {args.cases} by-elections of 内科第一党支部, {len(completes)} work items completed, "
+    print(f"elections on SQLite (synchronous={app.config['SQLITE_SYNCHRONOUS']}, CSRF on): {args.cases} term elections"
+          f", {args.cases} by-elections and {args.cases} requests to postpone the election of 内科第一党支部, "
+          f"{len(completes)} work items completed, "
           f"outcomes {set(outcomes)}")
     for key, label in (("term_election", "start a term election (HTTP)"),
-                       ("by_election", "start a by-election (HTTP)")):
+                       ("by_election", "start a by-election (HTTP)"),
+                       ("election_postponement", "start a postponement (HTTP)")):
         values = timings.starts[key]
         print(f"  {label:34} median {ms(values):7.2f} ms   p90 {ms(values, 0.9):7.2f} ms")
     print(f"  {'complete a work item (HTTP)':34} median {ms(completes):7.2f} ms   p90 {ms(completes, 0.9):7.2f} ms")
     for step_code in ("E05_assembly_election", "E07b_approve_results", "B03_assembly_by_election",
-                      "B05b_approve_report"):
+                      "B05b_approve_report", "P02_approve_shift"):
         values = timings.completes[step_code]
         print(f"    {step_code:32} median {ms(values):7.2f} ms")
     print(f"  raw engine step, recruitment (baseline)  median {raw_ms:7.3f} ms")

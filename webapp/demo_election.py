@@ -6,7 +6,8 @@ step's day (``facts.today``) and consistent with workflows/procedures/term_elect
 ``overrides`` take the exits. ``election_facts`` reads what they depend on (the electorate, the committee,
 the case's variables). The demo seed and the scenario tests both use them. ``seed_demo_elections`` starts
 the demo's election through the real operations: 城关镇机关党支部, whose term ends within six months, has
-asked 城关镇党委 for its 换届 and waits for the reply (E03).
+asked 城关镇党委 for its 换届 and waits for the reply (E03); and 内科党总支 has asked 县人民医院党委 to hold
+its election early (延期或提前换届, P02).
 """
 
 from __future__ import annotations
@@ -155,14 +156,24 @@ _ANSWERS = {
     "B04": _replacement,
     "B05": _report,
     "B05b": _reply("decided_on"),
+    "P01": lambda d, f: {"shift_kind": "advance", "new_election_date": _iso(_early_election_day(d, f)),
+                         "reasons": "总支委员会两名委员调离，委员缺额较多，影响正常工作，拟提前换届。",
+                         "committee_meeting_date": _iso(d), "request_date": _iso(d)},
+    "P02": _reply("replied_at"),
 }
+
+
+def _early_election_day(d: date, f: ElectionFacts) -> date:
+    """提前换届: three months before the end of the term the case names (the demo's general branch)."""
+    due = f.variables.get("term_due_on")
+    return date.fromisoformat(due) - timedelta(days=90) if due else d + timedelta(days=30)
 
 
 def election_step_data(step_code: str, facts: ElectionFacts, overrides: Mapping[str, Any] | None = None
                        ) -> dict[str, Any]:
     """The main-path answers of a step (by step code or form key), with ``overrides`` (None removes a field)."""
     key = step_code.split("_", 1)[0]
-    data = _ANSWERS["E02" if key == "E02b" else key](facts.today, facts)
+    data = _ANSWERS[{"E02b": "E02", "P03": "P01", "P02b": "P02"}.get(key, key)](facts.today, facts)
     for name, value in (overrides or {}).items():
         if value is None:
             data.pop(name, None)
@@ -209,5 +220,17 @@ def seed_demo_elections(today: date) -> list[Case]:
     data = election_step_data("E02_prepare", election_facts(unit.id, day))
     actor = officer_of(unit.id, ("secretary", "deputy_secretary", "org_member"))  # the 书记: it has no 组织委员
     case = operations.start_case(definition, unit, form_input("term_election", "E02_prepare", unit.id, data), actor)
-    return [case]
+    return [case, seed_demo_shift(today)]
+
+
+def seed_demo_shift(today: date) -> Case:
+    """内科党总支 asked three days ago to hold its election early (two of its committee members left: RULES.md
+    §4.4 提前换届); the request waits for 县人民医院党委's reply (P02)."""
+    unit = db.session.scalars(db.select(OrgUnit).where(OrgUnit.name == "内科党总支")).one()
+    day = today - timedelta(days=3)
+    facts = election_facts(unit.id, day, {"term_due_on": unit.term_due_on.isoformat()})
+    data = election_step_data("P01_request_shift", facts)
+    actor = officer_of(unit.id, ("secretary", "deputy_secretary", "org_member"))
+    return operations.start_case(operations.current_definition("election_postponement"), unit,
+                                 form_input("election_postponement", "P01_request_shift", unit.id, data), actor)
 

@@ -49,8 +49,8 @@ class MemberFacts:
 
 @dataclass(frozen=True)
 class UnitFacts:
-    """What the rules of 党支部设置 (RULES.md §6) read about an organisation unit: the case's own, its
-    parent, and each unit a form or the case names (a new parent, the branch merged into)."""
+    """What the rules of 党支部设置 (RULES.md §6) and of 延期或提前换届 (§4.4) read about an organisation unit:
+    the case's own, its parent, and each unit a form or the case names (a new parent, the branch merged into)."""
 
     id: int
     name: str
@@ -65,6 +65,11 @@ class UnitFacts:
     roster: tuple[int, ...] = ()  # people on its roster: members and people in recruitment
     full_members: int = 0
     probationary_members: int = 0
+    # Its current term (RULES.md §4): 届次, elected on, ends on (or the approved new date), overdue since.
+    term_no: int | None = None
+    term_started_on: date | None = None
+    term_due_on: date | None = None
+    term_overdue_since: date | None = None
 
     @property
     def members(self) -> int:
@@ -223,3 +228,30 @@ def ineligible_members(field_name: str, ids: Iterable[int], ctx: StepContext, ro
             problems.append(violation(field_name, message, f"{field_name}.eligibility", source,
                                       name=member.name, role=role, citation=source))
     return problems
+
+
+@dataclass(frozen=True)
+class StepFields:
+    """Field-level rules of one step: required answers, legal dates (never after today), other dates."""
+
+    required: tuple[str, ...] = ()
+    past_dates: tuple[str, ...] = ()
+    dates: tuple[str, ...] = ()
+
+
+Guard = Callable[[Mapping[str, Any], StepContext], list[Violation]]
+
+
+def step_violations(fields: StepFields | None, guard: Guard | None, data: Mapping[str, Any],
+                    member_fields: Iterable[str], ctx: StepContext) -> list[Violation]:
+    """Every violated rule of one step, the same way in every procedure: field problems first (missing
+    answers, malformed dates, unknown members), the domain ``guard`` only on well-formed data. A step
+    without field rules (a task an admin added to the diagram) passes. ``fields`` is any object with
+    ``required``, ``past_dates`` and ``dates``."""
+    if fields is None:
+        return []
+    problems = (missing_fields(data, fields.required) + malformed_dates(data, fields.past_dates + fields.dates)
+                + unknown_members(data, [f for f in member_fields if f in data], ctx.members))
+    if problems:
+        return problems
+    return future_dates(data, fields.past_dates, ctx.today) + (guard(data, ctx) if guard else [])

@@ -73,6 +73,17 @@ class StartTerm:
 
 
 @dataclass(frozen=True)
+class ShiftTerm:
+    """延期或提前换届 approved (RULES.md §4.4): the unit's term now ends on ``due_on`` (ISO date); ``kind`` is
+    ``postpone`` or ``advance``. The term's number and start stay; its reminder and overdue mark follow the
+    new end."""
+
+    unit_id: int
+    due_on: str
+    kind: str
+
+
+@dataclass(frozen=True)
 class EndPositions:
     """Every post of ``roles`` in the unit held on ``ended_on`` (ISO date, the last day) ends then: the
     outgoing committee (the posts of people without an account too)."""

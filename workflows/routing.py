@@ -39,7 +39,7 @@ def lane_rule_from_dict(entry: Mapping[str, Any]) -> LaneRule:
 
 
 SELECTORS = ("case_branch", "upper_org", "nearest_general_branch", "approving_committee", "filing_department",
-             "organisation_department", "unit_committee", "unit_committee_department")
+             "organisation_department", "unit_committee", "unit_committee_department", "upper_committee")
 VARIABLE_SELECTORS = ("task_unit:", "case_unit:", "approving_committee_of:")
 
 
@@ -67,6 +67,13 @@ def unit_committee(chain: list[OrgUnitRef]) -> OrgUnitRef | None:
     that is one, whatever its admission authority. It approves setting up, changing and dissolving the
     branches below it (RULES.md §1.3 "成立 / 调整 / 撤销支部", §6.2–§6.4)."""
     return next((u for u in chain if u.kind in COMMITTEE_KINDS), None)
+
+
+def upper_committee(chain: list[OrgUnitRef]) -> OrgUnitRef | None:
+    """上级党的委员会: the nearest committee strictly above the unit (a 基层党委, a 党工委, the county
+    committee), which approves a postponed or early election where the organisation's settings say so
+    (《关于党的基层组织任期的意见》; RULES.md §12 C3)."""
+    return next((u for u in chain[1:] if u.kind in (*COMMITTEE_KINDS, "county_committee")), None)
 
 
 def intermediate_deliberators(chain: list[OrgUnitRef]) -> list[OrgUnitRef]:
@@ -128,6 +135,8 @@ def _select(selector, tree, chain, case_variables, task_variables) -> OrgUnitRef
         return _department_above_unit(tree, chain, approving_committee(chain))
     if selector == "unit_committee":
         return unit_committee(chain)
+    if selector == "upper_committee":
+        return upper_committee(chain)
     if selector == "unit_committee_department":
         # 成立 / 调整 / 撤销支部: 基层党委 approves, 再上一级组织部门 备案 (RULES.md §1.3)
         return _department_above_unit(tree, chain, unit_committee(chain))

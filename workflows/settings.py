@@ -177,8 +177,17 @@ ELECTION_SETTINGS: tuple[RuleSetting, ...] = (
     RuleSetting("election.term_start_event", "election_date", "choice",
                 N_("各地做法不一 RULES.md §4.3 [L]"), N_("新一届任期起算日"),
                 choices=(("election_date", N_("党员大会选举日")), ("approval_date", N_("上级党组织批复日")))),
+    _int("election.max_shift_months", 12,
+         N_("《中国共产党基层组织选举工作条例》第三条、《关于党的基层组织任期的意见》（一般不超过1年）；"
+            "部分机关规定不超过6个月 [N-ELE][N-TERM][S4]"),
+         N_("延期或提前换届最长月数（自本届任期按期届满之日起算）"), 1, 12),
+    RuleSetting("election.postponement_approver", "upper_org", "choice",
+                N_("《中国共产党基层组织选举工作条例》第三条：上级党组织；《关于党的基层组织任期的意见》：上级党的委员会"
+                   " [N-ELE][N-TERM]（RULES.md §12 C3）"),
+                N_("批准延期或提前换届的组织"),
+                choices=(("upper_org", N_("上级党组织（直接上级）")), ("upper_committee", N_("上级党的委员会")))),
     _int("election.request_sla_days", 30, N_("设计约定：RULES.md §4.3 未查到全国统一时限（未经核实）[design]"),
-         N_("上级党组织批复换届请示、审查候选人和审批选举结果的期限（天）"), 5, 90),
+         N_("上级党组织批复换届请示（含延期、提前换届请示）、审查候选人和审批选举结果的期限（天）"), 5, 90),
     _int("election.handover_days", 30, N_("地方实施办法（换届纪实资料及时交接归档）[S0][L]"),
          N_("选举结果批复后完成交接和归档的期限（天）"), 7, 90),
     _int("by_election.sla_months", 3,

@@ -76,8 +76,9 @@ def test_a_general_branch_requests_a_branch_its_committee_approves_and_it_offers
         branch = db.session.scalar(db.select(OrgUnit).filter_by(name="内科第三党支部"))
     page.goto(f"/orgs/{branch.id}")
     expect(page.locator("h1")).to_contain_text("内科第三党支部")
-    offer = page.get_by_role("link", name="发起换届选举")
-    expect(offer).to_have_attribute("href", f"/cases/new?process=term_election&unit={branch.id}")
+    # the committee above is told that the branch must hold its first election; the branch's officers start it
+    expect(page.locator("#unit-actions")).to_contain_text("应召开党员大会进行第一次选举")
+    expect(page.get_by_role("link", name="发起换届选举")).to_have_count(0)
     expect(page.locator(".facts").first).to_contain_text("成立日期")
     screenshot(page, "branch-new-unit")
     assert browser_log.problems() == []

@@ -23,10 +23,14 @@ from webapp.models import Case, Member, Position, User, WorkItem
 UNIT_USERS = {**RECRUITMENT_UNIT_USERS, "town": "town_org_member", "community_branch": "community_branch_secretary",
               "community": "community_secretary"}
 # The unit that holds the election, and its direct superior (upper_org: 批复, 审查, 审批).
-UPPER = {"branch1": "internal_gb", "town_branch": "town", "community_branch": "community", "internal_gb": "hospital"}
-UPPER_STEPS = ("E03", "E04b", "E07b", "B02b", "B05b")
+UPPER = {"branch1": "internal_gb", "town_branch": "town", "community_branch": "community", "internal_gb": "hospital",
+         "joint_branch": "internal_gb"}
+UPPER_STEPS = ("E03", "E04b", "E07b", "B02b", "B05b", "P02")
 STARTERS = {"branch1": "branch1_org", "town_branch": "town_branch_secretary", "internal_gb": "internal_gb_secretary",
-            "community_branch": "community_branch_secretary"}
+            "community_branch": "community_branch_secretary", "joint_branch": "joint_secretary"}
+# The start form of each procedure of the election family.
+START_STEPS = {"term_election": "E02_prepare", "by_election": "B01_register_vacancy",
+               "election_postponement": "P01_request_shift"}
 
 
 @dataclass
@@ -128,7 +132,7 @@ def answers(run: Election, step_code: str, **overrides) -> dict[str, Any]:
 
 def start(run: Election, starter: str | None = None, **overrides):
     """发起: the start form (E02 or B01) as the unit's officer; the response, whatever it is."""
-    start_code = "E02_prepare" if run.process == "term_election" else "B01_register_vacancy"
+    start_code = START_STEPS[run.process]
     data, unit_id = answers(run, start_code, **overrides), run.demo.unit_ids[run.unit]
     username = starter or STARTERS[run.unit]
     if run.via == "api":

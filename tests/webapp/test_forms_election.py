@@ -11,14 +11,14 @@ from wtforms.fields.choices import SelectChoice
 
 from webapp.forms import FORMS, describe_fields
 from webapp.forms.elections import FORMS as ELECTION_FORMS
-from workflows.procedures import by_election, term_election
+from workflows.procedures import by_election, election_postponement, term_election
 
-PROCEDURES = (term_election, by_election)
+PROCEDURES = (term_election, by_election, election_postponement)
 CANDIDATES = [SelectChoice(12, "王芳"), SelectChoice(15, "李强"), SelectChoice(17, "赵敏")]
 pytestmark = pytest.mark.usefixtures("form_app")  # a request context: the forms translate their messages
 
 
-def test_every_form_key_of_both_procedures_has_a_form_and_no_other():
+def test_every_form_key_of_the_election_procedures_has_a_form_and_no_other():
     keys = {key for procedure in PROCEDURES for key in procedure.FORM_KEYS.values()}
     assert keys == set(ELECTION_FORMS) and keys <= set(FORMS)
 

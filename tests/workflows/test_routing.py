@@ -161,3 +161,10 @@ def test_a_branch_without_committee_above_has_no_approver_nor_filing():
     for rule in (UNIT_COMMITTEE, UNIT_COMMITTEE_DEPARTMENT):
         with pytest.raises(NoResponsibleUnit):
             resolve_unit(rule, TREE, ORPHAN.id, {}, {})
+
+
+@pytest.mark.parametrize(("unit", "committee"), [(BRANCH, HOSPITAL), (GENERAL, HOSPITAL), (HOSPITAL, COUNTY),
+                                                  (COMMUNITY_BRANCH, COMMUNITY), (COMMUNITY, TOWN)])
+def test_the_upper_committee_is_the_nearest_committee_strictly_above(unit, committee):
+    rule = LaneRule("upper_committee", "上级党委", "upper_committee", ("secretary",))
+    assert resolve_unit(rule, TREE, unit.id, {}, {}) == committee

@@ -36,6 +36,7 @@ SELECTOR_LABELS = {
     "organisation_department": N_("上级党委中最近的组织部门"),
     "unit_committee": N_("办件所在组织所属的基层党委或党工委（自身是党委时即其本身：审批党支部的成立、调整和撤销）"),
     "unit_committee_department": N_("该基层党委的再上一级党委组织部门（党支部设置备案）"),
+    "upper_committee": N_("办件所在组织上级最近的党委（不含自身：批准延期或提前换届，按规则设置）"),
     "task_unit": N_("由环节数据中的变量指定的组织"),
     "case_unit": N_("由办件数据中的变量指定的组织（如组织关系转接的接收方）"),
     "approving_committee_of": N_("办件数据中的变量所指组织的审批党委（如组织关系转接的接收方基层党委）"),

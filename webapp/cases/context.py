@@ -143,6 +143,8 @@ def unit_facts(unit_ids: set[int]) -> dict[int, UnitFacts]:
         roster=tuple(member_id for member_id, _stage in roster[unit.id]),
         full_members=sum(1 for _id, stage in roster[unit.id] if stage == "full_member"),
         probationary_members=sum(1 for _id, stage in roster[unit.id] if stage == "probationary_member"),
+        term_no=unit.term_no, term_started_on=unit.term_started_on, term_due_on=unit.term_due_on,
+        term_overdue_since=unit.term_overdue_since,
     ) for unit in units.values()}
 
 

@@ -24,6 +24,7 @@ from workflows.org_changes import (
     IssueLetter,
     MoveMember,
     RecordAway,
+    ShiftTerm,
     StartTerm,
 )
 from workflows.routing import resolve_unit
@@ -32,7 +33,7 @@ from ..extensions import db
 from ..models import Case, Member, OrgUnit, TransferLetter, User, WorkItem
 from .history import record
 from .locking import lock_case, locked_open_items
-from .positions import end_member_positions, end_positions, grant_position, start_term
+from .positions import end_member_positions, end_positions, grant_position, shift_term, start_term
 from .unit_changes import UNIT_APPLIERS, resolve_new_unit
 from .writes import CaseWrites
 
@@ -174,6 +175,7 @@ APPLIERS: dict[type, Callable[[CaseWrites, object], Sentence | None]] = {
     FileReceipt: _file_receipt,
     RecordAway: _record_away,
     StartTerm: start_term,
+    ShiftTerm: shift_term,
     EndPositions: end_positions,
     EndMemberPositions: end_member_positions,
     GrantPosition: grant_position,

@@ -15,7 +15,7 @@ from sqlalchemy import or_
 
 from workflows.i18n import N_
 from workflows.org import POSITIONS
-from workflows.org_changes import EndMemberPositions, EndPositions, GrantPosition, StartTerm
+from workflows.org_changes import EndMemberPositions, EndPositions, GrantPosition, ShiftTerm, StartTerm
 
 from .. import clock
 from ..extensions import db
@@ -40,6 +40,18 @@ def start_term(writes: CaseWrites, change: StartTerm) -> Sentence:
     return N_("%(unit)s第%(term_no)s届任期自 %(start)s 起，至 %(end)s 届满"), {
         "unit": unit.name, "term_no": str(unit.term_no), "start": started.isoformat(),
         "end": unit.term_due_on.isoformat() if unit.term_due_on else "—"}
+
+
+def shift_term(writes: CaseWrites, change: ShiftTerm) -> Sentence:
+    """The term ends on the approved new date; it is reminded again from there, and no longer overdue
+    (the timer worker flags it again should the new date pass without an election)."""
+    unit = db.session.get(OrgUnit, change.unit_id)
+    before = unit.term_due_on
+    unit.term_due_on = date.fromisoformat(change.due_on)
+    unit.term_reminded_on = unit.term_overdue_since = None
+    message = (N_("%(unit)s经批准延期换届：任期届满日期由 %(before)s 调整为 %(after)s") if change.kind == "postpone"
+               else N_("%(unit)s经批准提前换届：任期届满日期由 %(before)s 调整为 %(after)s"))
+    return message, {"unit": unit.name, "before": before.isoformat() if before else "—", "after": change.due_on}
 
 
 def end_positions(writes: CaseWrites, change: EndPositions) -> Sentence:

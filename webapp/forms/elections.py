@@ -216,7 +216,20 @@ class OfficerReplacementForm(FlaskForm):
     minutes = _area(_l("会议记录"))
 
 
-# The step forms of both procedures by form key (webapp/forms/__init__.py joins every procedure's).
+class ShiftRequestForm(FlaskForm):
+    """P01 / P03 延期或提前换届请示 (RULES.md §4.4): why, and the new date of the election."""
+
+    shift_kind = _choice(_l("请示事项"), [("postpone", _l("延期换届")), ("advance", _l("提前换届"))])
+    new_election_date = _date(_l("拟换届时间"), description=_l(
+        "延期或提前一般不超过一年（按规则设置），自本届任期按期届满之日起算；须在任期届满前报上级批准（%(source)s）",
+        source=_ELE))
+    reasons = _area(_l("理由"), required=True, description=_l(
+        "如：多数党员外出执行任务、处于重要工作时期、需先行整顿（延期）；委员缺额较多影响工作、上级决定（提前）"))
+    committee_meeting_date = _date(_l("支委会研究日期"), description=_l("不设支委会的支部由书记召集研究"))
+    request_date = _date(_l("报送请示日期"))
+
+
+# The step forms of the election procedures by form key (webapp/forms/__init__.py joins every procedure's).
 FORMS = {
     "E02_prepare": PrepareForm,
     "E03_request_approval": ReplyForm,
@@ -235,4 +248,6 @@ FORMS = {
     "B04_officer_replacement": OfficerReplacementForm,
     "B05_report": ReportForm,
     "B05b_approve_report": ApproveResultsForm,
+    "P01_request_shift": ShiftRequestForm,
+    "P02_approve_shift": ReplyForm,
 }

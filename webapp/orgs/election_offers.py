@@ -14,7 +14,7 @@ from workflows.procedures import PROCEDURES
 from workflows.terms import has_term
 
 from .. import permissions
-from ..cases.running import UNFINISHED
+from ..cases.running import UNFINISHED, running_case_among
 from ..extensions import db
 from ..models import Case, OrgUnit, User
 from .term_status import term_status
@@ -51,3 +51,19 @@ def election_offers(user: User, units: Iterable[OrgUnit], today: date, due_only:
                 not due_only or term_status(unit.term_due_on, today, unit.id) in (None, "ending", "overdue")):
             offers[unit.id] = ElectionOffer("start", url_for("cases.new", process="term_election", unit=unit.id))
     return offers
+
+
+SHIFT = PROCEDURES["election_postponement"]
+
+
+def shift_offer(user: User, unit: OrgUnit, today: date) -> ElectionOffer | None:
+    """延期或提前换届 (RULES.md §4.4) on the unit's page: its running request, or starting one where the user
+    may, while the term has not ended (the request goes up before the end: afterwards the unit elects)."""
+    running = running_case_among(SHIFT.ONE_RUNNING_PER_UNIT, unit.id)
+    if running is not None:
+        if permissions.can_view_case(user, running):
+            return ElectionOffer("running", url_for("cases.show", case_id=running.id), SHIFT.PROCESS_KEY)
+        return None
+    if unit.term_due_on is None or unit.term_due_on < today or not permissions.can_start_in(user, unit, SHIFT):
+        return None
+    return ElectionOffer("start", url_for("cases.new", process=SHIFT.PROCESS_KEY, unit=unit.id), SHIFT.PROCESS_KEY)

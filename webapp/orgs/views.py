@@ -20,7 +20,7 @@ from ..models import Member, OrgUnit, Position
 from ..templating import long_date
 from . import terms, unit_actions
 from .chart import kind_label, org_chart
-from .election_offers import election_offers
+from .election_offers import election_offers, shift_offer
 from .forms import TermForm
 from .term_status import term_status
 
@@ -103,6 +103,7 @@ def _show(unit: OrgUnit, term_form: TermForm | None):
     return render_template("orgs/show.html", unit=unit, positions=positions, members=members,
                            counts=member_counts().get(unit.id, {}), today=today, term_form=term_form,
                            term_years=years, offer=election_offers(current_user, [unit], today).get(unit.id),
+                           shift=shift_offer(current_user, unit, today),
                            pending_posts=pending_posts(unit.id, today), origin=origin, closing=closing,
                            kind_label=kind_label(unit),
                            first_election=unit_actions.first_election_due(unit, current_user),

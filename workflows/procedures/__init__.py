@@ -47,12 +47,13 @@ from workflows.procedures import (
     branch_dissolution,
     branch_setup,
     by_election,
+    election_postponement,
     recruitment,
     term_election,
     transfer,
 )
 
-PROCEDURES = {module.PROCESS_KEY: module for module in (recruitment, term_election, by_election, transfer,
-                                                        branch_setup, branch_change, branch_dissolution)}
+PROCEDURES = {module.PROCESS_KEY: module for module in (recruitment, term_election, by_election, election_postponement,
+                                                        transfer, branch_setup, branch_change, branch_dissolution)}
 
 SUBJECT_KINDS = ("new_member", "member", "unit")

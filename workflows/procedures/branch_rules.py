@@ -8,25 +8,23 @@ Every number is a setting of ``BRANCH_SETTINGS`` (workflows/settings.py).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from workflows.calendar import add_years
 from workflows.guards import (
+    Guard,
     MemberFacts,
     StepContext,
     UnitFacts,
     Violation,
     date_value,
-    future_dates,
     is_present,
-    malformed_dates,
-    missing_fields,
     required_when,
     setting_violation,
-    unknown_members,
+    step_violations,
     violation,
 )
 from workflows.i18n import N_
@@ -43,9 +41,6 @@ FILING_RESULTS = ("filed", "returned")
 
 # Separators people type between the names of the units a joint branch covers.
 _UNIT_SEPARATORS = re.compile(r"[、，,；;\n\r]+")
-
-
-Guard = Callable[[Mapping[str, Any], StepContext], list[Violation]]
 
 
 def _no_guard(data: Mapping[str, Any], ctx: StepContext) -> list[Violation]:
@@ -69,13 +64,7 @@ def check_step(step_rules: Mapping[str, StepRules], form_keys: Mapping[str, str]
     answers, malformed dates, unknown members), the guard only on well-formed data; steps without rules
     (a task an admin added to the diagram) pass."""
     found = step_rules.get(form_keys.get(step_code, step_code))
-    if found is None:
-        return []
-    problems = (missing_fields(data, found.required) + malformed_dates(data, found.past_dates + found.dates)
-                + unknown_members(data, [f for f in member_fields if f in data], ctx.members))
-    if problems:
-        return problems
-    return future_dates(data, found.past_dates, ctx.today) + found.guard(data, ctx)
+    return step_violations(found, found.guard if found else None, data, member_fields, ctx)
 
 
 def no_member_changes(step_code: str, data: Mapping[str, Any], derived: Mapping[str, Any],

@@ -17,18 +17,18 @@ from typing import Any
 from workflows import elections
 from workflows.calendar import add_days
 from workflows.guards import (
+    Guard,
     StepContext,
+    StepFields,
     Violation,
     date_value,
-    future_dates,
     iso,
-    malformed_dates,
     member_ids,
     missing_fields,
     needed_case_date,
     not_before,
     setting_violation,
-    unknown_members,
+    step_violations,
     violation,
 )
 from workflows.i18n import N_
@@ -50,18 +50,6 @@ OFFICER_FIELDS = {"secretary_id": "secretary", "deputy_id": "deputy_secretary", 
 
 
 @dataclass(frozen=True)
-class StepFields:
-    """Field-level rules of one step: required answers, legal dates (≤ today), other dates."""
-
-    required: tuple[str, ...] = ()
-    past_dates: tuple[str, ...] = ()
-    dates: tuple[str, ...] = ()
-
-
-Guard = Callable[[Mapping[str, Any], StepContext], list[Violation]]
-
-
-@dataclass(frozen=True)
 class StepRules:
     """A procedure's rules by step key ("E04b", "B03"): the fields each step needs, its guard, the engine
     variables it derives. ``check`` and ``derive`` are the procedure protocol's functions of the same name."""
@@ -76,14 +64,7 @@ class StepRules:
         """Every violated rule of the step (a step code or form key) for ``data``; empty: it may complete.
         Field problems first (missing, malformed dates, unknown members), the guard on well-formed data."""
         key = self.step_key(step_code)
-        fields, guard = self.fields.get(key), self.guards.get(key)
-        if fields is None:
-            return []
-        problems = (missing_fields(data, fields.required) + malformed_dates(data, fields.past_dates + fields.dates)
-                    + unknown_members(data, [f for f in self.member_fields if f in data], ctx.members))
-        if problems:
-            return problems
-        return future_dates(data, fields.past_dates, ctx.today) + (guard(data, ctx) if guard else [])
+        return step_violations(self.fields.get(key), self.guards.get(key), data, self.member_fields, ctx)
 
     def derive(self, step_code: str, data: Mapping[str, Any], ctx: StepContext) -> dict[str, Any]:
         """The engine variables the step sets (bpmn/README.md, "term_election and by_election")."""

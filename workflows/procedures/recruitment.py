@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any
 
 from workflows.calendar import add_days, add_months, parse_date
-from workflows.guards import StepContext, Violation, future_dates, malformed_dates, missing_fields, unknown_members
+from workflows.guards import StepContext, Violation, step_violations
 from workflows.i18n import N_
 from workflows.procedures import recruitment_decisions, recruitment_guards
 from workflows.procedures.recruitment_data import CHANGES, DERIVERS, STEP_FIELDS
@@ -135,16 +135,8 @@ def check(step_code: str, data: Mapping[str, Any], ctx: StepContext) -> list[Vio
     dates, unknown members) come first; the domain guards run only on well-formed data.  Steps
     without rules (e.g. tasks an admin added to the diagram) pass.
     """
-    spec = STEP_FIELDS.get(step_key(step_code))
-    if spec is None:
-        return []
-    problems = (missing_fields(data, spec.required)
-                + malformed_dates(data, spec.past_dates + spec.dates)
-                + unknown_members(data, [f for f in MEMBER_FIELDS if f in data], ctx.members))
-    if problems:
-        return problems
-    guard = GUARDS.get(step_key(step_code))
-    return future_dates(data, spec.past_dates, ctx.today) + (guard(data, ctx) if guard else [])
+    key = step_key(step_code)
+    return step_violations(STEP_FIELDS.get(key), GUARDS.get(key), data, MEMBER_FIELDS, ctx)
 
 
 def derive(step_code: str, data: Mapping[str, Any], ctx: StepContext) -> dict[str, Any]:

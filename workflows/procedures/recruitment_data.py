@@ -4,23 +4,12 @@ changes it makes to the subject's member record (RULES.md §3.2 "Data captured")
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from workflows.calendar import add_months, add_years, parse_date
-from workflows.guards import StepContext, date_value, iso
+from workflows.guards import StepContext, StepFields, date_value, iso
 from workflows.procedures.recruitment_guards import training_ok
 from workflows.votes import VoteTally, admission_passed, admission_quorum_ok
-
-
-@dataclass(frozen=True)
-class StepFields:
-    """Field-level rules of one step: required answers, legal dates (≤ today), other dates."""
-
-    required: tuple[str, ...] = ()
-    past_dates: tuple[str, ...] = ()
-    dates: tuple[str, ...] = ()
-
 
 _FILING = StepFields(("submitted_at", "result"), ("submitted_at", "acknowledged_at"))
 _TALLY = ("expected_voting", "present_voting", "yes", "no", "abstain")
