@@ -57,3 +57,41 @@ def test_the_receiving_committee_accepts_and_supervision_lists_the_expired_lette
     expect(page.locator("table")).to_contain_text("达瓦")
     expect(page.locator(".away-badge")).to_contain_text("外出超过期限未转接")
     screenshot(page, "transfer-roster-away")
+
+
+def test_where_the_older_rule_holds_the_county_department_issues_the_letter(page: Page, app, demo, screenshot):
+    """城关镇党委 keeps the older rule (transfer.letter_issuer, RULES.md §12 C19): 中共城关县委组织部 issues the
+    letter of 范志远's transfer to 县人民医院党委 from its 待办; then the receiving committee has it."""
+    seed(app)
+    with app.app_context():
+        case_id = db.session.scalars(db.select(Case.id).filter(Case.process_key == "membership_transfer",
+                                                               Case.title.contains("范志远"))).one()
+    log_in(page, "admin")
+    page.goto(f"/admin/settings?unit={demo.unit_ids['town']}")
+    row = page.locator("#setting-transfer-letter_issuer")
+    expect(row).to_contain_text("经上级组织部门开具")
+    row.screenshot(path=str(screenshot(page, "transfer-letter-issuer-setting")
+                            .with_name("browser-transfer-letter-issuer-row.png")))
+    log_out(page)
+
+    log_in(page, "county_org_staff")
+    page.goto("/inbox/")
+    row = page.locator("tr", has_text="范志远")
+    expect(row).to_contain_text("组织部门开具介绍信")
+    screenshot(page, "transfer-department-inbox")
+    row.get_by_role("link", name="办理").first.click()
+    page.get_by_label("介绍信编号").fill("县组转〔2026〕21号")
+    page.get_by_label("开具日期").fill(clock.today().isoformat())
+    page.get_by_label("抬头（接收党组织）").fill("中共县人民医院委员会")
+    screenshot(page, "transfer-department-letter-form")
+    page.get_by_role("button", name="提交").click()
+    expect(page.locator(".flash")).to_be_visible()
+    page.goto(f"/cases/{case_id}")
+    expect(page.locator("body")).to_contain_text("县组转〔2026〕21号")
+    page.wait_for_timeout(500)  # the diagram renders
+    screenshot(page, "transfer-department-case")
+    log_out(page)
+
+    log_in(page, "hospital_org_member")
+    page.goto("/inbox/")
+    expect(page.locator("tr", has_text="范志远")).to_contain_text("接收方党委审核接收")
