@@ -6,8 +6,10 @@ the page's CSRF token), of completing a work item over HTTP (POST /inbox/<id>: T
 branch, T03 at its committee, T05 at the receiving committee, T06 at the receiving branch, T07 back at
 the issuing committee), and of the raw engine step of the same definition (load state, complete, run
 engine steps, save state: no web, no database) on a twin case right after each HTTP step; and the ratios.
+With ``--letter-issuer department`` the county keeps the older rule (RULES.md §12 C19): the county's
+organisation department issues the letter after the committee's (T04d) and files the receipt (T07d).
 
-    .venv/bin/python -m bench.bench_transfer [--cases 10]
+    .venv/bin/python -m bench.bench_transfer [--cases 10] [--letter-issuer committee|department]
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from webapp import clock
 from webapp.demo import demo_units
 from webapp.demo_transfer import transfer_answers
 from webapp.extensions import db
-from webapp.models import Case, Member, WorkItem
+from webapp.models import Case, Member, RuleOverride, WorkItem
 from workflows.engine import CaseEngine
 from workflows.procedures.transfer import letter_valid_until
 from workflows.serialization import CaseSerializer
@@ -31,16 +33,16 @@ from .bench_recruitment import BenchClock, Officer, build_app, consume_flashes, 
 
 BPMN = Path(__file__).resolve().parents[1] / "bpmn" / "membership_transfer.bpmn"
 ACTORS = {"branch1": "branch1_secretary", "hospital": "hospital_org_member", "town": "town_org_member",
-          "town_branch": "town_branch_secretary"}
+          "town_branch": "town_branch_secretary", "county_org_dept": "county_org_staff"}
+LETTERS = ("T03_issue_letter", "T04d_department_letter")
 
 
 class RawTransfer:
     """One transfer driven by the engine alone, a step at a time, its state kept as JSON."""
 
-    ANSWERS = {"T02_branch_check": {"branch_check_decision": "submit"},
-               "T05_accept": {"receiving_decision": "accept"}}
-
-    def __init__(self, definition):
+    def __init__(self, definition, letter_issuer: str):
+        self.answers = {"T02_branch_check": {"branch_check_decision": "submit", "letter_issuer": letter_issuer},
+                        "T05_accept": {"receiving_decision": "accept"}}
         self.definition, self.engine = definition, CaseEngine()
         self.serializer = CaseSerializer(lambda sha: definition)
         self.state = self.serializer.dumps(self.engine.start(definition, {"transfer_kind": "within_system"}))
@@ -51,8 +53,8 @@ class RawTransfer:
         ready = [t for t in self.engine.ready_tasks(self.definition, workflow) if t.step_code != "T05w_withdraw"]
         if not ready:
             return None
-        data = self.ANSWERS.get(ready[0].step_code, {})
-        if ready[0].step_code == "T03_issue_letter":
+        data = self.answers.get(ready[0].step_code, {})
+        if ready[0].step_code in LETTERS:
             data = {"letter_valid_until": letter_valid_until(clock.today(), 90)}
         self.engine.complete(workflow, ready[0].task_id, data)
         self.state = self.serializer.dumps(workflow)
@@ -70,8 +72,8 @@ def add_members(app, count: int) -> list[int]:
         return [m.id for m in members]
 
 
-def run_case(app, clients, units, member_id, starts, completes, raws, definition) -> str:
-    twin = RawTransfer(definition)
+def run_case(app, clients, units, member_id, starts, completes, raws, definition, letter_issuer) -> str:
+    twin = RawTransfer(definition, letter_issuer)
     data = transfer_answers("T01_request", clock.today(), {"member_id": member_id, "receiving_unit_id": units["town"]})
     began = time.perf_counter()
     response = clients["branch1"].post(f"/cases/new?process=membership_transfer&unit={units['branch1']}",
@@ -101,6 +103,8 @@ def run_case(app, clients, units, member_id, starts, completes, raws, definition
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, default=10)
+    parser.add_argument("--letter-issuer", choices=("committee", "department"), default="committee",
+                        help="the county's setting transfer.letter_issuer (RULES.md §12 C19)")
     args = parser.parse_args()
     definition = load_definition(BPMN.read_bytes())
     with tempfile.TemporaryDirectory() as folder:
@@ -108,16 +112,20 @@ def main() -> None:
         BenchClock()
         with app.app_context():
             units = {key: unit.id for key, unit in demo_units().items()}
+            if args.letter_issuer == "department":
+                db.session.add(RuleOverride(unit_id=units["county"], key="transfer.letter_issuer", value="department"))
+                db.session.commit()
         clients = {key: Officer(app, username) for key, username in ACTORS.items()}
         members = add_members(app, args.cases + 1)
         starts, completes, raws, outcomes = [], [], [], []
-        run_case(app, clients, units, members[0], [], [], [], definition)  # warm-up: caches, first imports
+        run_case(app, clients, units, members[0], [], [], [], definition, args.letter_issuer)  # warm-up
         for member_id in members[1:]:
-            outcomes.append(run_case(app, clients, units, member_id, starts, completes, raws, definition))
+            outcomes.append(run_case(app, clients, units, member_id, starts, completes, raws, definition,
+                                     args.letter_issuer))
     raw = [r for r in raws if r is not None]
     raw_ms, complete_ms, start_ms = ms(raw), ms(completes), ms(starts)
-    print(f"membership_transfer on SQLite (CSRF on): {args.cases} cases, {len(completes)} work items completed, "
-          f"outcomes {set(outcomes)}")
+    print(f"membership_transfer on SQLite (CSRF on), letters issued by the {args.letter_issuer}: {args.cases} cases, "
+          f"{len(completes)} work items completed, outcomes {set(outcomes)}")
     print(f"  start a transfer over HTTP    median {start_ms:7.2f} ms   p90 {ms(starts, 0.9):7.2f} ms")
     print(f"  complete a work item (HTTP)   median {complete_ms:7.2f} ms   p90 {ms(completes, 0.9):7.2f} ms")
     print(f"  raw engine step (load+complete+run+save)  median {raw_ms:7.3f} ms")

@@ -3,7 +3,9 @@ through the real operations (as demo_cases.py does for recruitment).
 
 The demo leaves: a transfer from 内科第一党支部 to 城关镇党委 waiting at the receiving committee (and
 the sending branch's 撤销转接 beside it), one whose letter expired (口袋党员: 介绍信过期处理 at 县人民医院党委),
-and a member of 城关镇机关党支部 away for eight months without a transfer (flagged for the branch).
+a member of 城关镇机关党支部 away for eight months without a transfer (flagged for the branch), and, where
+城关镇党委 keeps the older rule (its setting transfer.letter_issuer = "department", RULES.md §12 C19), a
+transfer from 城关镇机关党支部 to 县人民医院党委 whose letter 中共城关县委组织部 is to issue.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from typing import Any
 from .cases import operations
 from .demo_cases import _form_input, _position_holder
 from .extensions import db
-from .models import Case, Member, OrgUnit, WorkItem
+from .models import Case, Member, OrgUnit, RuleOverride, WorkItem
 
 START_ROLES = ("org_member", "secretary", "deputy_secretary")
 
@@ -33,6 +35,8 @@ def transfer_answers(step_code: str, today: date, overrides: Mapping[str, Any] |
                              "to_title": "中共城关镇委员会", "issuer_contact": "0000-1234567"},
         "T04_department_letter": {"letter_no": f"ZB{today:%Y%m%d}01", "issued_on": day, "valid_days": "",
                                   "to_title": "中共某某市委组织部", "issuer_contact": ""},
+        "T04d_department_letter": {"letter_no": f"ZX{today:%Y%m%d}01", "issued_on": day, "valid_days": "",
+                                   "to_title": "中共城关镇委员会", "issuer_contact": "0000-7654321"},
         "T03m_issue_mobile_card": {"card_no": f"LD{today:%Y%m%d}01", "issued_on": day, "destination": "深圳市南山区",
                                    "flow_in_org": "南山区流动党员党支部", "away_since": day},
         "T05_accept": {"decision": "accept", "decided_on": day, "reported_on": day, "with_certificate": False,
@@ -43,10 +47,12 @@ def transfer_answers(step_code: str, today: date, overrides: Mapping[str, Any] |
         "T06_register": {"registered_on": day, "note": ""},
         "T06c_receipt_by_post": {"outcome": "received", "received_on": day, "refusal_reason": ""},
         "T07_receipt": {"received_on": day, "note": "回执已粘贴于存根"},
+        "T07d_department_receipt": {"received_on": day, "note": "回执已粘贴于组织部门存根"},
         "T08_after_refusal": {"decision": "redo", "decided_on": day, "note": ""},
         "T09_expired_letter": {"decision": "certificate", "decided_on": day, "letter_no": "", "issued_on": "",
                                "valid_days": "", "note": "原支部出具证明"},
     }
+    answers["T09d_department_expired_letter"] = answers["T09_expired_letter"]
     data = {**answers[step_code], **(overrides or {})}
     return {key: value for key, value in data.items() if value is not None}
 
@@ -81,10 +87,26 @@ def seed_demo_transfers(units: Mapping[str, OrgUnit], today: date) -> None:
                              reason="residence")
     advance(expired, "T02_branch_check", expired_on, dues_paid_until=f"{expired_on:%Y-%m}")
     advance(expired, "T03_issue_letter", expired_on, letter_no="医党转〔2026〕7号")
+    seed_department_transfer(units, today)
     away = _member(units["town_branch"], "达瓦")
     away.away_since, away.away_reason = today - timedelta(days=240), "study"
     away.away_destination = "省委党校（脱产学习）"
     db.session.flush()
+
+
+def seed_department_transfer(units: Mapping[str, OrgUnit], today: date) -> Case:
+    """城关镇党委 keeps the older rule (its letters to other committees go through 中共城关县委组织部, RULES.md
+    §12 C19): a transfer of 城关镇机关党支部 to 县人民医院党委, checked by the branch, the committee's letter to
+    the department issued, waiting at the department for the letter to the receiving committee."""
+    town, town_branch = units["town"], units["town_branch"]
+    db.session.add(RuleOverride(unit_id=town.id, key="transfer.letter_issuer", value="department"))
+    db.session.flush()
+    case = start_transfer(town_branch, _member(town_branch, "范志远"), today, receiving_unit_id=units["hospital"].id,
+                          destination="县人民医院", note="调县人民医院工作")
+    advance(case, "T02_branch_check", today - timedelta(days=2))
+    advance(case, "T03_issue_letter", today - timedelta(days=1), letter_no="城关镇党转〔2026〕3号",
+            to_title="中共城关县委组织部")
+    return case
 
 
 def _member(unit: OrgUnit, name: str) -> Member:

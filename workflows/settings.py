@@ -139,6 +139,14 @@ TRANSFER_SETTINGS: tuple[RuleSetting, ...] = (
          N_("介绍信有效期上限（天）"), 1, 180),
     _int("transfer.away_months", 6, N_("《中国共产党党员教育管理工作条例》第二十五条 [N-EDU]"),
          N_("外出超过几个月未转接组织关系即提示所在支部（月）"), 1, 6),
+    # Who may transfer nationwide directly (§12 C19): since 2019 any 基层党委 with the authority to approve
+    # 预备党员; the older rule, still practised locally, only the 县级以上地方党委组织部 (RULES.md §5.3).
+    RuleSetting("transfer.letter_issuer", "committee", "choice",
+                N_("《中国共产党党员教育管理工作条例》第二十五条（2019年起有审批预备党员权限的基层党委可直接转接）；"
+                   "原规定由县级以上地方党委组织部转接 [N-EDU][secondary]（RULES.md §12 C19）"),
+                N_("转往本系统其他基层党委时开具介绍信的机关"),
+                choices=(("committee", N_("转出方基层党委直接开具")),
+                         ("department", N_("经上级组织部门开具（党委审核后报组织部门，回执寄回组织部门）")))),
 )
 
 # 换届选举 and 补选 (RULES.md §2.2, §4.2–§4.6; workflows/elections.py). The sources disagree on the

@@ -73,7 +73,8 @@ class IssueLetterForm(FlaskForm):
     issued_on = _date(_l("开具日期"))
     valid_days = _count(_l("有效期（天）"), required=False, maximum=1000, description=_l(
         "不填按规则设置（默认 90 天，一般不超过3个月）；同城、外地可写更短的天数"))
-    to_title = _text(_l("抬头（接收党组织）"), required=True, max_length=200)
+    to_title = _text(_l("抬头（接收党组织）"), required=True, max_length=200, description=_l(
+        "按规则设置须经组织部门转接时，党委的介绍信抬头写上级组织部门，由组织部门开具给接收党委的介绍信"))
     issuer_contact = _text(_l("开具单位联系电话"), max_length=32)
 
 

@@ -6,7 +6,11 @@ receiving branch registers the member (T06) and the receipt (回执) returns to 
 (T07). Four kinds (``transfer_kind``): ``internal`` (between branches under the same 基层党委: no letter,
 the committee moves the member), ``within_system`` (to another committee of the tree), ``cross_system``
 (outside the tree, through the organisation department, a paper letter and a receipt by post) and
-``mobile`` (流动党员: the member keeps the relationship). The member stays under the sending branch
+``mobile`` (流动党员: the member keeps the relationship). Who issues a ``within_system`` letter is the
+organisation's setting ``transfer.letter_issuer`` (RULES.md §12 C19), read at the branch check: the sending
+committee (2019 rule, the default), or the organisation department above it after the committee's own
+letter (the older rule: the department's letter goes to the receiving committee, its receipt back to the
+department, and an expired letter is the department's to handle). The member stays under the sending branch
 until the receiving side accepts (《党员教育管理工作条例》: 转出未接收前原组织负责). Guards are in
 transfer_rules.py; the changes of the organisation data (letters, the move) are values of
 workflows/org_changes.py.
@@ -47,22 +51,29 @@ STEPS: Mapping[str, str] = {
     "T03_issue_letter": "letter",
     "T03m_issue_mobile_card": "letter",
     "T04_department_letter": "letter",
+    "T04d_department_letter": "letter",
     "T05_accept": "receiving",
     "T05i_committee_move": "receiving",
     "T05w_withdraw": "receiving",
     "T06_register": "registration",
     "T06c_receipt_by_post": "registration",
     "T07_receipt": "registration",
+    "T07d_department_receipt": "registration",
     "T08_after_refusal": "request",
     "T09_expired_letter": "letter",
+    "T09d_department_expired_letter": "letter",
 }
 
-# The department's letter (T04) has the fields of the committee's (T03); the committee's move inside
-# its own tree (T05i) the fields of the receiving committee's acceptance (T05).
+# The department's letters (T04 to another system, T04d inside it) have the fields of the committee's (T03);
+# the committee's move inside its own tree (T05i) the fields of the receiving committee's acceptance (T05);
+# the department's receipt (T07d) and its handling of an expired letter (T09d) those of the committee's.
 FORM_KEYS: Mapping[str, str] = {
     **{code: code for code in STEPS},
     "T04_department_letter": "T03_issue_letter",
+    "T04d_department_letter": "T03_issue_letter",
     "T05i_committee_move": "T05_accept",
+    "T07d_department_receipt": "T07_receipt",
+    "T09d_department_expired_letter": "T09_expired_letter",
 }
 
 MEMBER_FIELDS: tuple[str, ...] = ("member_id",)
@@ -106,7 +117,8 @@ def derive(step_code: str, data: Mapping[str, Any], ctx: StepContext) -> dict[st
         return values
     if form == "T02_branch_check":
         return {"branch_check_decision": data["decision"], "checked_on": data["checked_on"],
-                "dues_paid_until": data.get("dues_paid_until")}
+                "dues_paid_until": data.get("dues_paid_until"),
+                "letter_issuer": letter_issuer(ctx.case_data.get("transfer_kind"), ctx.settings)}
     if form == "T03_issue_letter" or (form == "T09_expired_letter" and data.get("decision") == "reissue"):
         valid_days = _valid_days(data, ctx.settings)
         issued = parse_date(data["issued_on"])
@@ -130,6 +142,17 @@ def derive(step_code: str, data: Mapping[str, Any], ctx: StepContext) -> dict[st
     return {}
 
 
+def letter_issuer(transfer_kind: str | None, settings: Mapping[str, Any]) -> str:
+    """``"department"`` when a transfer to another committee of the tree goes through the organisation
+    department above the sending committee (the older rule, RULES.md §12 C19), else ``"committee"``: the
+    sending 基层党委 issues it (《党员教育管理工作条例》第二十五条, 2019), and the other kinds never take
+    that route (internal and mobile stay with the committee, another system always goes through the
+    department on its own path)."""
+    if transfer_kind == "within_system" and settings["transfer.letter_issuer"] == "department":
+        return "department"
+    return "committee"
+
+
 def _valid_days(data: Mapping[str, Any], settings: Mapping[str, Any]) -> int:
     value = data.get("valid_days")
     return int(value) if value not in (None, "") else int(settings["transfer.letter_valid_days"])
@@ -149,34 +172,35 @@ def member_changes(step_code: str, data: Mapping[str, Any], derived: Mapping[str
 
 
 def org_changes(step_code: str, data: Mapping[str, Any], case_data: Mapping[str, Any]) -> list:
-    """The letters issued and closed, the member moved to the receiving branch, the member away."""
+    """The letters issued and closed, the member moved to the receiving branch, the member away
+    (``step_code`` may be a step's own code or its form key: the department's steps act as the committee's)."""
     member_id = case_data.get("member_id")
     if member_id is None:
         return []
-    if step_code in ("T03_issue_letter", "T04_department_letter") or (
-            step_code == "T09_expired_letter" and data.get("decision") == "reissue"):
+    form = FORM_KEYS.get(step_code, step_code)
+    if form == "T03_issue_letter" or (form == "T09_expired_letter" and data.get("decision") == "reissue"):
         return [IssueLetter(member_id, "letter", data["letter_no"], case_data["letter_issued_on"],
                             case_data["letter_valid_days"], case_data["letter_valid_until"],
                             data.get("to_title") or "", case_data.get("dues_paid_until"))]
-    if step_code == "T03m_issue_mobile_card":
+    if form == "T03m_issue_mobile_card":
         return [IssueLetter(member_id, "mobile_card", data["card_no"], data["issued_on"], None, None,
                             data["destination"], case_data.get("dues_paid_until")),
                 RecordAway(member_id, data["away_since"], "mobile", data["destination"])]
-    if step_code in ("T05_accept", "T05i_committee_move"):
+    if form == "T05_accept":
         if data.get("decision") != "accept":
             return [CloseLetters("refused", data["decided_on"])]
         group = int(data["group_id"]) if data.get("group_id") not in (None, "") else None
         return [MoveMember(member_id, int(data["branch_id"]), group), CloseLetters("accepted", data["decided_on"]),
                 RecordAway(member_id, None, "", "")]
-    if step_code == "T06c_receipt_by_post":
+    if form == "T06c_receipt_by_post":
         if data.get("outcome") != "received":
             return [CloseLetters("refused", data.get("received_on") or case_data.get("checked_on"))]
         return [CloseLetters("accepted", data["received_on"]), FileReceipt(data["received_on"])]
-    if step_code == "T07_receipt":
+    if form == "T07_receipt":
         return [FileReceipt(data["received_on"])]
-    if step_code == "T05w_withdraw":
+    if form == "T05w_withdraw":
         return [CloseLetters("cancelled", data["withdrawn_on"])]
-    if step_code == "T08_after_refusal" and data.get("decision") == "cancel":
+    if form == "T08_after_refusal" and data.get("decision") == "cancel":
         return [CloseLetters("cancelled", data["decided_on"])]
     return []
 
