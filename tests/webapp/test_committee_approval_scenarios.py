@@ -122,7 +122,7 @@ def test_where_the_superior_approves_the_committee_it_says_so_and_the_posts_foll
     assert {name for name, _post in posts(run)} == set(elected)
 
 
-def test_a_refused_member_goes_back_to_the_branchs_assembly_and_never_takes_a_post(approving):
+def test_a_refused_member_goes_back_to_the_branchs_assembly_and_never_takes_a_post(approving, runner):
     run = approving
     started(run)
     drive(run, UP_TO_APPROVAL)
@@ -143,6 +143,9 @@ def test_a_refused_member_goes_back_to_the_branchs_assembly_and_never_takes_a_po
     drive(run, ["E05_assembly_election", "E06_elect_officers", "E07_report_results"], check_inboxes=True)
     do(run, "E07b_approve_results")
     assert {name for name, _post in posts(run)} == set(names(run, [*committee[:-1], left]))
+    # the record's hash chain holds, and the engine state, work items, forms and record agree
+    assert [runner.invoke(args=[*command]).output.strip() for command in (("audit", "verify"), ("cases", "check"))] == [
+        "OK", "OK"]
 
 
 def test_a_refused_secretary_goes_back_to_the_new_committee_which_may_not_elect_him_again(approving):
