@@ -20,12 +20,11 @@ import argparse
 import tempfile
 from pathlib import Path
 
-from webapp.demo import demo_units
 from webapp.extensions import db
 from webapp.models import RuleOverride
 
-from .bench_election import ACTORS, Timings, run_case
-from .bench_recruitment import BenchClock, Officer, build_app, ms
+from .bench_election import Timings, run_case, warmed_up
+from .bench_recruitment import ms
 
 SETTING = "election.committee_member_result"
 
@@ -48,16 +47,11 @@ def set_mode(app, units, mode: str) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--cases", type=int, default=10)
+    parser.add_argument("--cases", type=int, default=10, help="cases of each kind in each mode (2 or more)")
     args = parser.parse_args()
     by_mode: dict[str, Timings] = {}
     with tempfile.TemporaryDirectory() as folder:
-        app = build_app(Path(folder))
-        bench_clock = BenchClock()
-        with app.app_context():
-            units = {key: unit.id for key, unit in demo_units().items()}
-        clients = {key: Officer(app, username) for key, username in ACTORS.items()}
-        run_case(app, clients, units, bench_clock, "term_election", None)  # warm-up: caches, first imports
+        app, bench_clock, units, clients = warmed_up(Path(folder))
         for mode in ("file", "approve"):
             set_mode(app, units, mode)
             timings = by_mode[mode] = Timings()
@@ -81,7 +75,8 @@ def main() -> None:
             values = timings.completes.get(step_code)
             if values:
                 label = f"{step_code.replace(' once', ' (refusal)')} [{mode}]"
-                print(f"    {label:38} median {ms(values):7.2f} ms   p90 {ms(values, 0.9):7.2f} ms")
+                p90 = f"   p90 {ms(values, 0.9):7.2f} ms" if len(values) > 1 else ""
+                print(f"    {label:38} median {ms(values):7.2f} ms{p90}")
     election_raw = [t for timings in by_mode.values() for t in timings.raw_election]
     print(f"  raw engine step, recruitment (baseline)        median {raw_ms:7.3f} ms")
     print(f"  raw engine step, term_election                 median {ms(election_raw):7.3f} ms")
