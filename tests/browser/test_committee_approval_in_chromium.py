@@ -7,6 +7,7 @@ choices. Screenshots in screenshots/browser-committee-approval-*.png.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from playwright.sync_api import Page, expect
 from test_election_in_chromium import advance, open_item
@@ -18,6 +19,8 @@ from webapp.demo_cases import _form_input, _position_holder
 from webapp.demo_election import election_facts, election_step_data
 from webapp.extensions import db
 from webapp.models import Case, Member, OrgUnit, RuleOverride
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "screenshots"  # as conftest's screenshot fixture
 
 
 def start_election(app, demo) -> int:
@@ -67,11 +70,13 @@ def test_the_superior_refuses_a_member_and_the_case_goes_back_to_the_assembly(pa
     expect(page.locator('#case-diagram svg g.djs-element[data-element-id="E05_assembly_election"]')).to_be_visible()
     expect(page.locator('#case-diagram svg g.djs-element[data-element-id="approval_result__reelect"]')).to_be_visible()
     screenshot(page, "committee-approval-case")
-    page.locator("#case-diagram").screenshot(path=str(screenshot(page, "committee-approval-case").parent
-                                                      / "browser-committee-approval-diagram.png"))
+    page.locator("#case-diagram").screenshot(path=str(SCREENSHOTS / "browser-committee-approval-diagram.png"))
 
     log_out(page)
     log_in(page, "admin")
     page.goto("/admin/settings")
-    expect(page.get_by_text("新一届委员会委员（含补选的委员）报上级党组织的方式").first).to_be_visible()
-    screenshot(page, "committee-approval-settings")
+    row = page.locator("tr", has_text="election.committee_member_result")
+    expect(row).to_contain_text("新一届委员会委员（含补选的委员）报上级党组织的方式")
+    expect(row.locator("option")).to_have_count(3)  # 未设置, 备案, 审批
+    expect(row.locator("select")).to_contain_text("审批：上级党组织审批全体委员和书记、副书记")
+    row.screenshot(path=str(SCREENSHOTS / "browser-committee-approval-setting.png"))

@@ -94,6 +94,8 @@ def test_refused_members_are_nominated_again_when_too_few_reviewed_candidates_ar
     assert run.refused("E04_nominate", {**again, "candidate_ids": [4, 5, 6]}) == ["candidate_ids"]
     assert run.refused("E04_nominate", {**again, "candidate_ids": [2, 5, 6, 7]}) == ["candidate_ids"]
     assert set(run.refused("E04_nominate", {**again, "deputy_candidate_id": 3})) == {"deputy_candidate_id"}
+    # after the superior's decision of 2026-05-25, not before
+    assert run.refused("E04_nominate", {**again, "committee_meeting_date": "2026-05-24"}) == ["committee_meeting_date"]
     run.do("E04_nominate", again).do("E04b_review_shortlist", {**review(), "reviewed_at": "2026-05-27"})
     facts = run.variables
     assert (facts["ballot_candidate_ids"], facts["ballot_seats"], facts["elected_ids"]) == ([5, 6, 7], 2, [2])
@@ -185,9 +187,11 @@ def test_a_refused_single_slate_by_election_is_proposed_again_without_the_refuse
     run = by_elected(Run("by_election", settings=APPROVING), candidates=(6,), method="single_slate")
     run.do("B05b_approve_report", refusal(members=[6]))
     assert (run.waiting, run.variables["reelection"]) == ("B02_decide", "nomination")
-    assert run.refused("B02_decide", decide((6,), "single_slate")) == ["candidate_ids"]
-    run.do("B02_decide", {**decide((8,), "single_slate"), "committee_meeting_date": "2026-05-26",
-                          "request_submitted_at": "2026-05-26", "planned_election_date": "2026-06-10"})
+    again = {**decide((8,), "single_slate"), "committee_meeting_date": "2026-05-26",
+             "request_submitted_at": "2026-05-26", "planned_election_date": "2026-06-10"}
+    assert run.refused("B02_decide", {**again, "candidate_ids": [6]}) == ["candidate_ids"]
+    assert run.refused("B02_decide", decide((8,), "single_slate")) == ["committee_meeting_date"]  # before 05-25
+    run.do("B02_decide", again)
     assert (run.waiting, run.variables["ballot_candidate_ids"]) == ("B02b_reply", [8])
 
 

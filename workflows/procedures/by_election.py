@@ -141,6 +141,7 @@ def _decide(data, ctx: StepContext) -> list[Violation]:
                      for p in standing_problem("candidate_ids", c, on, ctx)]
     problems += not_before(data, "committee_meeting_date", ctx.case_date("vacancy_date"),
                            N_("研究补选的日期不能早于出缺日期（%(earliest)s）"))
+    problems += approval.renomination_problems(data, ctx)
     problems += not_before(data, "request_submitted_at", date_value(data, "committee_meeting_date"),
                            N_("请示报送日期不能早于研究日期（%(earliest)s）"))
     return problems

@@ -22,7 +22,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from workflows import elections
-from workflows.guards import Guard, StepContext, Violation, member_ids, setting_violation, violation
+from workflows.guards import Guard, StepContext, Violation, member_ids, not_before, setting_violation, violation
 from workflows.i18n import N_
 from workflows.org_changes import CommitteeDecision
 
@@ -121,7 +121,8 @@ def derive_refusal(data: Mapping[str, Any], ctx: StepContext, committee: list[in
     members = list(elections.distinct(member_ids(data.get(REFUSED_MEMBERS))))
     refused_officers = [m for m in member_ids(data.get(REFUSED_OFFICERS)) if m in officers]
     all_members = list(elections.distinct([*(int(i) for i in case.get("not_approved_member_ids") or ()), *members]))
-    derived.update(not_approved_member_ids=all_members, not_approved_officer_ids=list(elections.distinct(
+    derived.update(not_approved_on=data.get("decided_on"), not_approved_member_ids=all_members,
+                   not_approved_officer_ids=list(elections.distinct(
         [*(int(i) for i in case.get("not_approved_officer_ids") or ()), *refused_officers,
          *(m for m in members if m in officers)])))
     if not members:
@@ -133,6 +134,14 @@ def derive_refusal(data: Mapping[str, Any], ctx: StepContext, committee: list[in
         return {**derived, "reelection": NOMINATION}
     return {**derived, "reelection": SEATS, "ballot_kind": REELECTION_BALLOT, "ballot_candidate_ids": left,
             "ballot_seats": len(members), "round_outcome": None}
+
+
+def renomination_problems(data: Mapping[str, Any], ctx: StepContext) -> list[Violation]:
+    """A nomination after a refusal (E04, B02 when ``reelection`` is ``nomination``) follows the decision."""
+    if ctx.case_data.get("reelection") != NOMINATION:
+        return []
+    return not_before(data, "committee_meeting_date", ctx.case_date("not_approved_on"),
+                      N_("重新提名须在上级党组织作出不批准的决定之后（%(earliest)s）"))
 
 
 def refill(case_data: Mapping[str, Any]) -> int:

@@ -222,6 +222,7 @@ def _nominate(data, ctx: StepContext) -> list[Violation]:
     problems += standing_problem("secretary_candidate_id", secretary, on, ctx)
     problems += not_before(data, "committee_meeting_date", ctx.case_date("request_replied_at"),
                            N_("酝酿候选人须在上级党组织批复换届请示之后（%(earliest)s）"))
+    problems += approval.renomination_problems(data, ctx)
     problems += not_before(data, "reported_at", date_value(data, "committee_meeting_date"),
                            N_("报上级审查的日期不能早于支委会研究日期（%(earliest)s）"))
     return problems
