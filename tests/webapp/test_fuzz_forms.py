@@ -229,7 +229,7 @@ def step_of(app):
                 good = step_data(item.form_key, case_facts(item.case, clock.today()))
             elif item.case.process_key == "membership_transfer":  # a demo transfer (webapp/demo_transfer.py)
                 good = transfer_answers(item.step_code, clock.today())
-            elif item.case.process_key in ("term_election", "by_election"):  # the demo's election
+            elif item.case.process_key in ("term_election", "by_election", "election_postponement"):  # demo elections
                 good = election_step_data(item.form_key, case_election_facts(item.case, clock.today()))
             else:  # 党支部设置 (webapp/demo_branch.py)
                 good = branch_answers(item.form_key, clock.today())
