@@ -19,6 +19,8 @@ from election_driver import (
     do,
     drive,
     expect,
+    member_id,
+    officer_username,
     open_items,
     post,
     refusals,
@@ -114,8 +116,12 @@ def test_where_the_superior_approves_the_committee_it_says_so_and_the_posts_foll
     fields, text = approval_form(run)
     assert {"refused_member_ids", "refused_officer_ids"} <= fields
     assert "批准全体委员和书记、副书记（任命批复）" in text and "批准书记、副书记，委员予以备案" not in text
-    do(run, "E07b_approve_results")
+    do(run, "E07b_approve_results", decision="returned", opinion="请补充选票统计表")  # 退回: no one named
+    expect(run, "E07_report_results")
+    drive(run, ["E07_report_results", "E07b_approve_results"], check_inboxes=True)
     assert variables(run)["committee_member_result"] == "approve"
+    run.users["branch1"] = officer_username(run, "branch1")  # the new committee's officers act for the branch
+    expect(run, "E08_handover_archive")
     elected = names(run, variables(run)["elected_ids"])
     assert decisions(run) == [f"上级党组织审批同意内科第一党支部新当选的委员{'、'.join(elected)}，"
                               f"书记{elected[0]}、副书记{elected[1]}"]
@@ -194,3 +200,20 @@ def test_a_by_election_where_the_superior_approves_sends_a_refused_member_back_t
     assert names(run, [refused])[0] not in {name for name, _post in posts(run)}
     assert decisions(run) == [f"上级党组织不批准{names(run, [refused])[0]}任内科第一党支部委员",
                               f"上级党组织审批同意内科第一党支部新当选的委员{names(run, [left])[0]}"]
+
+
+def test_a_by_election_where_the_superior_refuses_the_replacement_secretary_goes_back_to_the_committee(approving):
+    run = approving
+    run.process = "by_election"
+    started(run, vacancy_post="secretary", vacated_member_id=member_id(run, "陈晓明"))
+    drive(run, ["B02_decide", "B02b_reply", "B03_assembly_by_election"])
+    liu = member_id(run, "刘芳")
+    do(run, "B04_officer_replacement", officer_id=liu)
+    do(run, "B05_report")
+    do(run, "B05b_approve_report", decision="not_approved", opinion="书记人选另行研究", refused_officer_ids=[liu])
+    expect(run, "B04_officer_replacement")  # in 内科第一党支部's 待办, in no other unit's
+    response = post(run, "B04_officer_replacement", officer_id=liu)
+    assert any("上级党组织不批准刘芳" in text for text in refusals(run, response)["officer_id"])
+    do(run, "B04_officer_replacement", officer_id=member_id(run, "杨帆"))
+    drive(run, ["B05_report", "B05b_approve_report"], check_inboxes=True)
+    assert ("杨帆", "secretary") in posts(run) and ("刘芳", "secretary") not in posts(run)
