@@ -190,3 +190,18 @@ class OfferFirstElection:
     unit_id: int
     member_ids: tuple[int, ...] = ()
     upgraded: bool = False
+
+
+@dataclass(frozen=True)
+class CommitteeDecision:
+    """The upper organisation's decision on a new committee or on by-elected members (RULES.md §4.3 E7,
+    §12 C16), recorded in the case's history in the words of ``mode`` ("file": 委员 filed, 书记/副书记
+    approved; "approve": the whole committee approved). ``decision`` "approved": ``members`` are the 委员 and
+    ``officers`` the (post, member id) of the 书记/副书记 approved; "not_approved": those refused. It writes
+    nothing itself: the posts are the GrantPosition changes that follow an approval."""
+
+    unit_id: int
+    mode: str
+    decision: str
+    members: tuple[int, ...] = ()
+    officers: tuple[tuple[str, int], ...] = ()

@@ -201,6 +201,16 @@ ELECTION_SETTINGS: tuple[RuleSetting, ...] = (
     _int("by_election.sla_months", 3,
          N_("《中国共产党支部工作条例（试行）》（委员出缺应及时补选；未查到全国统一时限）[N-BR][design]"),
          N_("委员出缺后完成补选的期限（月）"), 1, 12),
+    # Who approves the new committee (§12 C16): the national rule files the 委员 and approves the 书记/副书记;
+    # locally [S2] the superior appoints the whole committee (任命批复), and may refuse some of it.
+    RuleSetting("election.committee_member_result", "file", "choice",
+                N_("《中国共产党章程》《中国共产党支部工作条例（试行）》：委员报上级党组织备案，"
+                   "书记、副书记报上级党组织批准 [N-PC][N-BR]；部分地方由上级党组织集中研究、"
+                   "任命批复新一届委员会全体委员 [S2]（RULES.md §12 C16）"),
+                N_("新一届委员会委员（含补选的委员）报上级党组织的方式"),
+                choices=(("file", N_("备案：委员报上级党组织备案，书记、副书记报批（全国性规定 [N-PC][N-BR]）")),
+                         ("approve", N_("审批：上级党组织审批全体委员和书记、副书记，"
+                                        "可不批准其中部分人选（地方做法 [S2]）")))),
 )
 
 # 党支部设置 (RULES.md §6.1 thresholds, §6.2 the reply, §4.2 the secretary). A local rule may be stricter,

@@ -87,9 +87,12 @@ def test_the_approval_records_each_change_in_the_case_history(run):
     with run.app.app_context():
         changes = [e.summary for e in db.session.scalars(db.select(AuditEvent).filter_by(
             case_id=run.case_id, kind="org_change").order_by(AuditEvent.seq))]
-    assert changes[0].startswith("内科第一党支部第6届任期自 ")
-    assert "陈晓明（书记）" in changes[1] and "吴国庆（纪检委员）" in changes[1]
-    assert "刘芳任内科第一党支部书记" in changes[2]
+    # the superior's decision in the words of the national rule (election.committee_member_result "file")
+    assert changes[0] == ("内科第一党支部新当选的委员刘芳、杨帆、周婷、郑海燕、高雪梅报上级党组织备案；"
+                          "书记刘芳、副书记杨帆经上级党组织批准")
+    assert changes[1].startswith("内科第一党支部第6届任期自 ")
+    assert "陈晓明（书记）" in changes[2] and "吴国庆（纪检委员）" in changes[2]
+    assert "刘芳任内科第一党支部书记" in changes[3]
     assert any("郑海燕任内科第一党支部宣传委员" in c and "尚无登录账号" in c for c in changes)
     page = as_user(run, "branch1_deputy").get(f"/cases/{run.case_id}").get_data(as_text=True)
     assert "组织变更" in page  # the kind of those events in 全程纪实

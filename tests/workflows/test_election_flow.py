@@ -11,7 +11,7 @@ import pytest
 
 from workflows.engine import CaseEngine
 from workflows.guards import MemberFacts, StepContext
-from workflows.org_changes import EndMemberPositions, EndPositions, GrantPosition, StartTerm
+from workflows.org_changes import CommitteeDecision, EndMemberPositions, EndPositions, GrantPosition, StartTerm
 from workflows.procedures import by_election, term_election
 from workflows.procedures.election_common import COMMITTEE_ROLES
 from workflows.serialization import CaseSerializer
@@ -151,6 +151,7 @@ def test_a_term_election_from_the_request_to_the_archive_renews_the_term_and_the
     run.do("E08_handover_archive", ARCHIVE)
     assert run.end == "term_renewed_end"
     assert run.changes == [
+        CommitteeDecision(UNIT, "file", "approved", (2, 3, 4), (("secretary", 2), ("deputy_secretary", 3))),
         StartTerm(UNIT, "2026-05-20"), EndPositions(UNIT, COMMITTEE_ROLES, "2026-05-19"),
         GrantPosition(2, UNIT, "secretary", "2026-05-20"), GrantPosition(3, UNIT, "deputy_secretary", "2026-05-20"),
         GrantPosition(4, UNIT, "org_member", "2026-05-20")]
@@ -160,7 +161,7 @@ def test_the_new_term_starts_on_the_approval_when_the_setting_says_so():
     run = to_ballot(Run("term_election", settings=RuleSettings({"election.term_start_event": "approval_date"})))
     run.do("E05_assembly_election", ballot({2: 11, 3: 10, 4: 9, 5: 3})).do("E06_elect_officers", officers())
     run.do("E07_report_results", REPORT).do("E07b_approve_results", APPROVE)
-    assert run.changes[0] == StartTerm(UNIT, "2026-05-25")
+    assert run.changes[1] == StartTerm(UNIT, "2026-05-25")
 
 
 def test_a_refused_request_ends_the_case_and_a_returned_one_is_revised_and_replied_again():
@@ -206,7 +207,9 @@ def test_officers_not_elected_are_elected_again_and_refused_approval_goes_back_t
     assert run.waiting == "E06_elect_officers"
     run.do("E06_elect_officers", officers()).do("E07_report_results", REPORT)
     run.do("E07b_approve_results", {**APPROVE, "decision": "not_approved", "opinion": "书记人选另行考虑"})
-    assert (run.waiting, run.changes) == ("E06_elect_officers", [])
+    # nothing changes in the organisation: the record says whom the superior did not approve
+    assert (run.waiting, run.changes) == ("E06_elect_officers", [CommitteeDecision(
+        UNIT, "file", "not_approved", (), (("secretary", 2), ("deputy_secretary", 3)))])
     run.do("E06_elect_officers", officers(secretary=3, deputy=2)).do("E07_report_results", REPORT)
     run.do("E07b_approve_results", {**APPROVE, "decision": "returned", "opinion": "补充材料"})
     assert run.waiting == "E07_report_results"
@@ -225,7 +228,7 @@ def test_a_branch_of_six_full_members_has_no_committee_and_its_assembly_elects_t
     assert run.waiting == "E06b_assembly_elect_officers"
     run.do("E06b_assembly_elect_officers", {**vote, "secretary_votes": 4})
     run.do("E07_report_results", REPORT).do("E07b_approve_results", APPROVE)
-    assert run.changes[2:] == [GrantPosition(2, UNIT, "secretary", "2026-05-20"),
+    assert run.changes[3:] == [GrantPosition(2, UNIT, "secretary", "2026-05-20"),
                                GrantPosition(3, UNIT, "deputy_secretary", "2026-05-20")]
 
 
@@ -277,6 +280,7 @@ def test_a_by_election_fills_a_vacant_duty_for_the_rest_of_the_term():
     run.do("B05_report", {**REPORT, "report_submitted_at": "2026-05-11"}).do("B05b_approve_report", APPROVE)
     assert run.end == "by_election_done_end"
     assert run.changes == [EndMemberPositions(UNIT, 4, by_election.COMMITTEE_ROLES, "2026-04-01"),
+                           CommitteeDecision(UNIT, "file", "approved", (6,)),
                            GrantPosition(6, UNIT, "org_member", "2026-05-10")]
 
 
@@ -292,7 +296,9 @@ def test_a_vacant_secretary_is_replaced_by_the_committee_and_the_by_elected_join
     assert run.waiting == "B04_officer_replacement"
     run.do("B04_officer_replacement", {**replacement, "officer_id": 5})
     run.do("B05_report", {**REPORT, "report_submitted_at": "2026-05-11"}).do("B05b_approve_report", APPROVE)
-    assert run.changes[1:] == [EndMemberPositions(UNIT, 5, ("committee_member",), "2026-05-09"),
+    assert run.changes[1:] == [CommitteeDecision(UNIT, "file", "not_approved", (), (("secretary", 3),)),
+                               CommitteeDecision(UNIT, "file", "approved", (6,), (("secretary", 5),)),
+                               EndMemberPositions(UNIT, 5, ("committee_member",), "2026-05-09"),
                                GrantPosition(5, UNIT, "secretary", "2026-05-10"),
                                GrantPosition(6, UNIT, "committee_member", "2026-05-10")]
 

@@ -8,7 +8,8 @@ from werkzeug.datastructures import MultiDict
 from wtforms import SelectMultipleField
 
 from ..cases import formkit
-from ..forms import FORMS, describe_fields
+from ..cases.context import rule_settings_for
+from ..forms import FORM_VARIANTS, describe_fields, form_for
 from .responses import form_errors
 
 
@@ -38,7 +39,8 @@ def build_api_form(process_key: str, form_key: str | None, unit_id: int, data: d
 def form_fields(process_key: str, form_key: str | None, unit_id: int | None) -> list[dict[str, Any]]:
     """describe_fields of the step's form; with the case's unit, the pickers (members, the branch, its
     groups) offer the choices formkit.build_form fills in for that unit."""
-    form_class = FORMS.get(form_key) if form_key else None
+    varies = form_key in FORM_VARIANTS and unit_id is not None  # the form of the settings in force at the unit
+    form_class = form_for(form_key, rule_settings_for(unit_id) if varies else None) if form_key else None
     if form_class is None:
         return []
     described = describe_fields(form_class)

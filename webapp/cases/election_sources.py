@@ -74,4 +74,15 @@ def unit_committee(unit_id: int) -> list[SelectChoice]:
     return _named(dict.fromkeys([*held, *pending, *elected]))
 
 
-SOURCES = {f.__name__: f for f in (electorate_members, ballot_candidates, elected_committee, unit_committee)}
+def elected_officers(unit_id: int) -> list[SelectChoice]:
+    """The 书记 and 副书记 the unit's running election names (E06/E06b, or the by-election's B04 or its directly
+    elected officer): the superior may refuse them (election.committee_member_result "approve")."""
+    case = running_election(unit_id)
+    if case is None:
+        return []
+    procedure = PROCEDURES[case.process_key]
+    return _named(procedure.officers_for_approval(case.variables or {}))
+
+
+SOURCES = {f.__name__: f for f in (electorate_members, ballot_candidates, elected_committee, unit_committee,
+                                   elected_officers)}

@@ -18,11 +18,12 @@ from workflows.routing import approving_committee
 
 from .. import clock
 from ..extensions import db
-from ..forms import FORMS, engine_input
+from ..forms import FORM_VARIANTS, engine_input, form_for
 from ..models import Member, OrgUnit, Position, User
 from ..models.member import STAGES
 from ..orgcache import current_config
 from . import unit_pickers
+from .context import rule_settings_for
 from .election_sources import SOURCES as ELECTION_SOURCES
 
 PICKABLE_STAGES = ("full_member", "probationary_member")
@@ -131,8 +132,9 @@ _STEP_FORM_META = {"csrf": False}
 
 def build_form(process_key: str, form_key: str, unit_id: int, formdata: MultiDict | None = None,
                data: dict[str, Any] | None = None):
-    """The WTForms form of ``form_key`` with its pickers filled (members, the branch, its groups)."""
-    form_class = FORMS.get(form_key)
+    """The WTForms form of ``form_key`` with its pickers filled (members, the branch, its groups); a form that
+    follows a rule setting (webapp/forms FORM_VARIANTS) is the one of the settings in force at ``unit_id``."""
+    form_class = form_for(form_key, rule_settings_for(unit_id) if form_key in FORM_VARIANTS else None)
     if form_class is None:
         return None
     if formdata is not None:

@@ -17,6 +17,7 @@ from workflows.errors import NoResponsibleUnit
 from workflows.i18n import N_
 from workflows.org_changes import (
     CloseLetters,
+    CommitteeDecision,
     EndMemberPositions,
     EndPositions,
     FileReceipt,
@@ -33,7 +34,7 @@ from ..extensions import db
 from ..models import Case, Member, OrgUnit, TransferLetter, User, WorkItem
 from .history import record
 from .locking import lock_case, locked_open_items
-from .positions import end_member_positions, end_positions, grant_position, shift_term, start_term
+from .positions import committee_decision, end_member_positions, end_positions, grant_position, shift_term, start_term
 from .unit_changes import UNIT_APPLIERS, resolve_new_unit
 from .writes import CaseWrites
 
@@ -180,4 +181,5 @@ APPLIERS: dict[type, Callable[[CaseWrites, object], Sentence | None]] = {
     EndMemberPositions: end_member_positions,
     GrantPosition: grant_position,
     **UNIT_APPLIERS,  # 党支部设置 (webapp/cases/unit_changes.py)
+    CommitteeDecision: committee_decision,  # the superior's decision on a new committee (RULES.md §12 C16)
 }

@@ -15,7 +15,14 @@ from sqlalchemy import or_
 
 from workflows.i18n import N_
 from workflows.org import POSITIONS
-from workflows.org_changes import EndMemberPositions, EndPositions, GrantPosition, ShiftTerm, StartTerm
+from workflows.org_changes import (
+    CommitteeDecision,
+    EndMemberPositions,
+    EndPositions,
+    GrantPosition,
+    ShiftTerm,
+    StartTerm,
+)
 
 from .. import clock
 from ..extensions import db
@@ -140,3 +147,34 @@ def pending_posts(unit_id: int, today: date | None = None) -> list[PendingPositi
         PendingPosition.unit_id == unit_id, PendingPosition.granted_position_id.is_(None))
         .order_by(PendingPosition.id)).all()
     return [row for row in rows if row.is_active_on(today)]
+
+
+# The superior's decision on the new committee in the words of the organisation's setting (RULES.md §12 C16):
+# (mode, decision, 委员 named, 书记/副书记 named) → sentence.
+COMMITTEE_DECISIONS = {
+    ("file", "approved", True, True): N_(
+        "%(unit)s新当选的委员%(members)s报上级党组织备案；%(officers)s经上级党组织批准"),
+    ("file", "approved", True, False): N_("%(unit)s新当选的委员%(members)s报上级党组织备案"),
+    ("file", "approved", False, True): N_("%(unit)s选举产生的%(officers)s经上级党组织批准"),
+    ("approve", "approved", True, True): N_("上级党组织审批同意%(unit)s新当选的委员%(members)s，%(officers)s"),
+    ("approve", "approved", True, False): N_("上级党组织审批同意%(unit)s新当选的委员%(members)s"),
+    ("approve", "approved", False, True): N_("上级党组织审批同意%(unit)s选举产生的%(officers)s"),
+    ("not_approved", True, False): N_("上级党组织不批准%(members)s任%(unit)s委员"),
+    ("not_approved", False, True): N_("上级党组织不批准%(unit)s选举产生的%(officers)s"),
+    ("not_approved", True, True): N_("上级党组织不批准%(members)s任%(unit)s委员，不批准%(officers)s"),
+}
+
+
+def committee_decision(writes: CaseWrites, change: CommitteeDecision) -> Sentence | None:
+    """Nothing is written: the sentence records how the superior decided (备案 and 报批, or 审批) and on whom."""
+    unit = db.session.get(OrgUnit, change.unit_id)
+    ids = {*change.members, *(member for _post, member in change.officers)}
+    names = dict(db.session.execute(db.select(Member.id, Member.name).where(Member.id.in_(ids))).all()) if ids else {}
+    members, officers = bool(change.members), bool(change.officers)
+    key = (change.decision, members, officers) if change.decision != "approved" else (
+        change.mode, change.decision, members, officers)
+    message = COMMITTEE_DECISIONS.get(key)
+    if message is None:
+        return None
+    return message, {"unit": unit.name, "members": "、".join(names.get(m, str(m)) for m in change.members),
+                     "officers": "、".join(f"{POSITIONS[post]}{names.get(m, str(m))}" for post, m in change.officers)}

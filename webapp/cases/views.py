@@ -14,7 +14,7 @@ from workflows.procedures import PROCEDURES
 from .. import audit, clock, permissions
 from ..errors import render_error
 from ..extensions import db
-from ..forms import FORMS, describe_fields
+from ..forms import describe_fields, submitted_form
 from ..models import AuditEvent, Case, Member, OrgUnit, ProcessDefinition, Submission, User, WorkItem
 from ..models.case import CASE_STATUSES
 from ..params import page_number
@@ -162,7 +162,7 @@ def chain_status(case: Case, events: list[AuditEvent]) -> dict | None:
 def record_rows(case: Case, submission: Submission, mask: bool = True) -> list[tuple[str, str]]:
     """A submitted form as (Chinese label, shown value) rows, in the form's order; member ids as names;
     ID numbers masked unless ``mask`` is false (the dossier, for those who may see them)."""
-    form_class = FORMS.get(submission.form_key)
+    form_class = submitted_form(submission.form_key, submission.data)
     fields = describe_fields(form_class) if form_class else []
     data = dict(mask_id_numbers(submission.data or {}) if mask else submission.data or {})
     member_fields = getattr(PROCEDURES.get(case.process_key), "MEMBER_FIELDS", ())

@@ -27,6 +27,30 @@ from .election_fields import VoteCounts
 # knows a form key, not the procedure it belongs to).
 FORMS: dict[str, type[FlaskForm]] = {**recruitment.FORMS, **elections.FORMS, **transfer.FORMS, **branch.FORMS}
 
+# Forms whose fields and labels follow a rule setting of the case's organisation: form key → (setting key,
+# {setting value: form class}); FORMS has the form of the setting's default.
+FORM_VARIANTS: dict[str, tuple[str, dict[str, type[FlaskForm]]]] = {**elections.FORM_VARIANTS}
+
+
+def form_for(form_key: str, settings=None) -> type[FlaskForm] | None:
+    """The form of ``form_key`` for an organisation's rule ``settings`` (FORMS's when none are given)."""
+    variant = FORM_VARIANTS.get(form_key)
+    if variant is None or settings is None:
+        return FORMS.get(form_key)
+    key, classes = variant
+    return classes.get(settings[key], FORMS[form_key])
+
+
+def submitted_form(form_key: str, data) -> type[FlaskForm] | None:
+    """The form a submission was made with: of the variants of ``form_key``, the default's when it has every
+    submitted field, else the first that has them all."""
+    variant = FORM_VARIANTS.get(form_key)
+    if variant is None:
+        return FORMS.get(form_key)
+    candidates = [FORMS[form_key], *variant[1].values()]
+    return next((form for form in candidates if set(data or ()) <= {name for name, _f in _unbound_fields(form)}),
+                FORMS[form_key])
+
 # Fields that are never engine input.
 _NOT_INPUT = ("csrf_token", "submit")
 

@@ -155,12 +155,30 @@ class ReportForm(FlaskForm):
 
 
 class ApproveResultsForm(FlaskForm):
-    """E07b / B05b: 书记/副书记 approved (报批), 委员 filed (备案)."""
+    """E07b / B05b where the 委员 are filed (election.committee_member_result "file", the national rule):
+    书记/副书记 approved (报批), 委员 filed (备案)."""
 
     decided_on = _date(_l("批复日期"), description=_l("批准后新一届班子即行任职，原班子成员的职务同时终止"))
     decision = _choice(_l("审批结果"), [
         ("approved", _l("批准书记、副书记，委员予以备案")), ("returned", _l("退回补正材料")),
         ("not_approved", _l("不批准书记、副书记人选"))])
+    doc_no = _text(_l("批复文号"), max_length=60)
+    opinion = _area(_l("意见"), description=_l("退回或不批准时须写明意见"))
+
+
+class ApproveCommitteeForm(FlaskForm):
+    """E07b / B05b where the superior approves the whole committee (election.committee_member_result "approve",
+    [S2] 任命批复): not approving names whom, 委员 (their seats are elected again) or 书记/副书记 only."""
+
+    decided_on = _date(_l("批复日期"), description=_l("批准后新当选的委员和书记、副书记即行任职；不批准的人选不任职"))
+    decision = _choice(_l("审批结果"), [
+        ("approved", _l("批准全体委员和书记、副书记（任命批复）")), ("returned", _l("退回补正材料")),
+        ("not_approved", _l("不批准部分人选"))])
+    refused_member_ids = _pick(_l("不批准的委员"), _l(
+        "其名额由党员大会在上级党组织审查过的其余候选人中重新选举，候选人不足时重新提名"
+        "（地方做法 [S2]，RULES.md §12 C16）"))
+    refused_officer_ids = _pick(_l("不批准的书记、副书记人选"), _l(
+        "委员资格不变，书记、副书记另行选举，不批准的人选不能再当选；不设支委会的支部重新提名书记人选"))
     doc_no = _text(_l("批复文号"), max_length=60)
     opinion = _area(_l("意见"), description=_l("退回或不批准时须写明意见"))
 
@@ -250,4 +268,11 @@ FORMS = {
     "B05b_approve_report": ApproveResultsForm,
     "P01_request_shift": ShiftRequestForm,
     "P02_approve_shift": ReplyForm,
+}
+
+# Forms that follow a rule setting of the case's organisation: form key → (setting, {value: form}); FORMS holds
+# the form of the setting's default. The superior files 委员 or approves them all (RULES.md §12 C16).
+FORM_VARIANTS = {
+    key: ("election.committee_member_result", {"file": ApproveResultsForm, "approve": ApproveCommitteeForm})
+    for key in ("E07b_approve_results", "B05b_approve_report")
 }

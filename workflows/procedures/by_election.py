@@ -20,6 +20,7 @@ from workflows.calendar import add_days, add_months, parse_date
 from workflows.guards import StepContext, Violation, date_value, member_ids, not_before, violation
 from workflows.i18n import N_
 from workflows.org_changes import EndMemberPositions
+from workflows.procedures import committee_approval as approval
 from workflows.procedures.election_common import (
     BR,
     COMMITTEE_ROLES,
@@ -68,10 +69,11 @@ STEPS: Mapping[str, str] = {
 FORM_KEYS: Mapping[str, str] = {code: code for code in STEPS}
 
 MEMBER_FIELDS: tuple[str, ...] = ("vacated_member_id", "candidate_ids", "excluded_ids", "scrutineer_ids", "votes",
-                                  "officer_id")
+                                  "officer_id", "refused_member_ids", "refused_officer_ids")
 PICKER_SOURCES: Mapping[str, str] = {
     "vacated_member_id": "unit_committee", "candidate_ids": "electorate_members", "excluded_ids": "electorate_members",
     "scrutineer_ids": "electorate_members", "votes": "ballot_candidates", "officer_id": "unit_committee",
+    "refused_member_ids": "elected_committee", "refused_officer_ids": "elected_officers",
 }
 
 KEY_DATES: tuple[tuple[str, str], ...] = (
@@ -114,8 +116,10 @@ def _register(data, ctx: StepContext) -> list[Violation]:
 
 def _decide(data, ctx: StepContext) -> list[Violation]:
     """B02: candidates with 被选举权, at least as many as seats (差额 or 等额, RULES.md §4.6: unconfirmed),
-    or 20 % more when the committee chose a competitive ballot."""
-    seats, candidates = int(ctx.case_data.get("by_election_seats") or 1), set(member_ids(data.get("candidate_ids")))
+    or 20 % more when the committee chose a competitive ballot; after the superior refused by-elected members
+    (``approve`` mode), for their seats only, and never those it refused."""
+    seats = approval.refill(ctx.case_data) or int(ctx.case_data.get("by_election_seats") or 1)
+    candidates = set(member_ids(data.get("candidate_ids")))
     needed = elections.min_candidates(seats, ctx.settings) if data["method"] == "competitive" else seats
     problems: list[Violation] = []
     if len(candidates) < needed or (data["method"] == "single_slate" and len(candidates) != seats):
@@ -124,6 +128,12 @@ def _decide(data, ctx: StepContext) -> list[Violation]:
                                   "election.competitive_ratio_percent", RULES_SOURCE, seats=seats,
                                   method=N_("差额选举") if data["method"] == "competitive" else N_("等额选举"),
                                   needed=needed, given=len(candidates)))
+    refused = {int(i) for key in ("not_approved_member_ids", "not_approved_officer_ids")
+               for i in ctx.case_data.get(key) or ()}
+    if names := [ctx.members[c].name for c in sorted(candidates) if c in refused or c in _kept(ctx.case_data)]:
+        problems.append(violation("candidate_ids", N_(
+            "%(names)s已经上级党组织审批（不批准或已批准），不能再作为补选候选人"), "shortlist", approval.SOURCE,
+            names="、".join(names)))
     problems += ineligible("candidate_ids", sorted(candidates), ctx, N_("补选候选人"))
     if ctx.case_data.get("vacancy_post") in OFFICER_ROLES and not ctx.case_data.get("has_committee"):
         on = date_value(data, "planned_election_date")
@@ -131,6 +141,7 @@ def _decide(data, ctx: StepContext) -> list[Violation]:
                      for p in standing_problem("candidate_ids", c, on, ctx)]
     problems += not_before(data, "committee_meeting_date", ctx.case_date("vacancy_date"),
                            N_("研究补选的日期不能早于出缺日期（%(earliest)s）"))
+    problems += approval.renomination_problems(data, ctx)
     problems += not_before(data, "request_submitted_at", date_value(data, "committee_meeting_date"),
                            N_("请示报送日期不能早于研究日期（%(earliest)s）"))
     return problems
@@ -154,6 +165,9 @@ def _officer(data, ctx: StepContext) -> list[Violation]:
     if ctx.case_data.get("vacancy_post") == "secretary":
         officer, on = one_id(data.get("officer_id")), date_value(data, "meeting_date")
         problems += standing_problem("officer_id", officer, on, ctx)
+    if approval.refused_again(one_id(data.get("officer_id")), ctx.case_data):
+        problems.append(violation("officer_id", N_("上级党组织不批准%(name)s任书记、副书记：请另行产生"), "officers",
+                                  approval.SOURCE, name=ctx.members[one_id(data.get("officer_id"))].name))
     problems += ineligible("officer_id", [one_id(data.get("officer_id"))], ctx, N_("书记、副书记"))
     return problems + not_before(data, "meeting_date", ctx.case_date("election_date"),
                                  N_("不能早于党员大会补选日期（%(earliest)s）"))
@@ -173,8 +187,10 @@ GUARDS = {
     "B03": round_guard(lambda ctx: int(ctx.case_data.get("by_election_seats") or 1)),
     "B04": _officer,
     "B05": _report,
-    "B05b": reply_guard("decided_on", "report_submitted_at", "decision", ("returned", "not_approved"), "opinion",
-                        N_("批复日期不能早于补选结果报告日期（%(earliest)s）")),
+    "B05b": approval.approval_guard(
+        reply_guard("decided_on", "report_submitted_at", "decision", ("returned", "not_approved"), "opinion",
+                    N_("批复日期不能早于补选结果报告日期（%(earliest)s）")),
+        lambda case: _by_elected(case), lambda case: _officers(case), lambda case: bool(case.get("has_committee"))),
 }
 
 STEP_FIELDS: Mapping[str, StepFields] = {
@@ -199,10 +215,40 @@ def _derive_register(data, ctx: StepContext) -> dict[str, Any]:
 
 
 def _derive_decide(data, ctx: StepContext) -> dict[str, Any]:
+    """The candidates (kept as ``shortlist_ids``: a refused member's seat is by-elected again among them) and
+    the first ballot: for every seat, or for the seats of refused members beside those approved."""
     candidates = list(dict.fromkeys(member_ids(data.get("candidate_ids"))))
+    seats = approval.refill(ctx.case_data) or int(ctx.case_data.get("by_election_seats") or 1)
     return {"request_submitted_at": day(data, "request_submitted_at"),
-            "planned_election_date": day(data, "planned_election_date"),
-            **first_ballot(candidates, int(ctx.case_data.get("by_election_seats") or 1))}
+            "planned_election_date": day(data, "planned_election_date"), "shortlist_ids": candidates,
+            **first_ballot(candidates, seats, _kept(ctx.case_data))}
+
+
+def _kept(case_data: Mapping[str, Any]) -> list[int]:
+    """The by-elected the superior approved, while the seats of refused ones are proposed again (else none)."""
+    return [int(i) for i in case_data.get("elected_ids") or ()] if approval.refill(case_data) else []
+
+
+def _by_elected(case_data: Mapping[str, Any]) -> list[int]:
+    """The by-elected 委员 (none in a branch without a committee: it by-elects its 书记 or 副书记)."""
+    return [int(i) for i in case_data.get("elected_ids") or ()] if case_data.get("has_committee") else []
+
+
+def officers_for_approval(case_data: Mapping[str, Any]) -> list[int]:
+    """The 书记 or 副书记 the superior approves at B05b (the picker of those it refuses)."""
+    return list(_officers(case_data))
+
+
+def _officers(case_data: Mapping[str, Any]) -> dict[int, str]:
+    """The 书记/副书记 the by-election gives: the committee's replacement (B04), or, without a committee, the
+    by-elected officer."""
+    post, elected = case_data.get("vacancy_post"), [int(i) for i in case_data.get("elected_ids") or ()]
+    if post not in OFFICER_ROLES:
+        return {}
+    if not case_data.get("has_committee"):
+        return {elected[0]: post} if elected else {}
+    replacement = case_data.get("replacement_officer_id")
+    return {int(replacement): post} if replacement is not None else {}
 
 
 def _derive_officer(data, ctx: StepContext) -> dict[str, Any]:
@@ -222,7 +268,9 @@ DERIVERS = {
     "B03": lambda data, ctx: derive_round(data, ctx, int(ctx.case_data.get("by_election_seats") or 1)),
     "B04": _derive_officer,
     "B05": lambda data, ctx: {"report_submitted_at": day(data, "report_submitted_at")},
-    "B05b": lambda data, ctx: derive_approval(data, ctx, "posts_start_on"),
+    "B05b": lambda data, ctx: {**derive_approval(data, ctx, "posts_start_on"), **approval.derive_refusal(
+        data, ctx, _by_elected(ctx.case_data), [int(i) for i in ctx.case_data.get("shortlist_ids") or ()],
+        _officers(ctx.case_data), officers_nominated=not ctx.case_data.get("has_committee"))},
 }
 
 
@@ -245,9 +293,13 @@ def org_changes(step_code: str, data: Mapping[str, Any], case_data: Mapping[str,
     if key == "B01" and case_data.get("vacated_member_id") is not None:
         return [EndMemberPositions(int(unit_id), int(case_data["vacated_member_id"]), COMMITTEE_ROLES,
                                    case_data["vacancy_date"])]
-    if key != "B05b" or data.get("decision") != "approved":
+    if key != "B05b":
         return []
-    return _posts_after(int(unit_id), case_data)
+    members = [int(i) for i in case_data.get("elected_ids") or ()] if case_data.get("has_committee") else []
+    decision = approval.decision_record(int(unit_id), data, case_data, members, _officers(case_data))
+    if data.get("decision") != "approved":
+        return decision
+    return [*decision, *_posts_after(int(unit_id), case_data)]
 
 
 def _posts_after(unit_id: int, case_data: Mapping[str, Any]) -> list:

@@ -20,6 +20,7 @@ from workflows.calendar import add_days, parse_date
 from workflows.guards import StepContext, Violation, date_value, member_ids, missing_fields, not_before, violation
 from workflows.i18n import N_
 from workflows.org_changes import StartTerm
+from workflows.procedures import committee_approval as approval
 from workflows.procedures.election_common import (
     BR,
     ROUND_FIELDS,
@@ -88,6 +89,7 @@ FORM_KEYS: Mapping[str, str] = {code: "E02_prepare" if code == "E02b_revise_requ
 MEMBER_FIELDS: tuple[str, ...] = (
     "candidate_ids", "secretary_candidate_id", "deputy_candidate_id", "excluded_ids", "scrutineer_ids", "votes",
     "secretary_id", "deputy_id", "org_member_id", "publicity_member_id", "discipline_member_id",
+    "refused_member_ids", "refused_officer_ids",
 )
 
 # Candidates, exclusions and scrutineers come from the electorate; the ballot's counts are for the
@@ -98,6 +100,7 @@ PICKER_SOURCES: Mapping[str, str] = {
     "scrutineer_ids": "electorate_members", "votes": "ballot_candidates", "secretary_id": "elected_committee",
     "deputy_id": "elected_committee", "org_member_id": "elected_committee",
     "publicity_member_id": "elected_committee", "discipline_member_id": "elected_committee",
+    "refused_member_ids": "elected_committee", "refused_officer_ids": "elected_officers",
 }
 
 KEY_DATES: tuple[tuple[str, str], ...] = (
@@ -182,8 +185,9 @@ def _nominate(data, ctx: StepContext) -> list[Violation]:
     has_committee = bool(ctx.case_data.get("has_committee"))
     candidates = member_ids(data.get("candidate_ids"))
     secretary, deputy = one_id(data.get("secretary_candidate_id")), one_id(data.get("deputy_candidate_id"))
+    kept = _kept(ctx.case_data)  # after the superior refused 委员: those it approved stay elected
     if has_committee:
-        seats = int(ctx.case_data.get("committee_seats") or 0)
+        seats = approval.refill(ctx.case_data) or int(ctx.case_data.get("committee_seats") or 0)
         needed = elections.min_candidates(seats, ctx.settings)
         if not candidates:
             problems += missing_fields(data, ("candidate_ids",))
@@ -194,8 +198,11 @@ def _nominate(data, ctx: StepContext) -> list[Violation]:
                 "election.competitive_ratio_percent", RULES_SOURCE, seats=seats, needed=needed,
                 percent=ctx.settings["election.competitive_ratio_percent"], given=len(set(candidates))))
         outside = [f for f, i in (("secretary_candidate_id", secretary), ("deputy_candidate_id", deputy))
-                   if i is not None and i not in candidates]
+                   if i is not None and i not in candidates and i not in kept]
         problems += [violation(f, N_("书记、副书记人选须在委员候选人中"), "shortlist", RULES_SOURCE) for f in outside]
+        if again := [ctx.members[c].name for c in candidates if c in kept]:
+            problems.append(violation("candidate_ids", N_("%(names)s已当选委员并经上级党组织批准，不再作为候选人"),
+                                      "shortlist", approval.SOURCE, names="、".join(again)))
     elif candidates:
         problems.append(violation("candidate_ids", N_("本支部不设支部委员会，不选举委员：只需确定书记（和副书记）人选"),
                                   "branch.committee_min_full_members", BR + " [N-BR]"))
@@ -207,6 +214,7 @@ def _nominate(data, ctx: StepContext) -> list[Violation]:
                                   RULES_SOURCE))
     if deputy is not None and deputy == secretary:
         problems.append(violation("deputy_candidate_id", N_("书记和副书记人选不能是同一人"), "shortlist", RULES_SOURCE))
+    problems += refused_candidates(data, ctx)
     problems += ineligible("candidate_ids", dict.fromkeys(candidates), ctx, N_("委员候选人"))
     problems += ineligible("secretary_candidate_id", [secretary], ctx, N_("书记人选"))
     problems += ineligible("deputy_candidate_id", [deputy] if deputy else [], ctx, N_("副书记人选"))
@@ -214,15 +222,43 @@ def _nominate(data, ctx: StepContext) -> list[Violation]:
     problems += standing_problem("secretary_candidate_id", secretary, on, ctx)
     problems += not_before(data, "committee_meeting_date", ctx.case_date("request_replied_at"),
                            N_("酝酿候选人须在上级党组织批复换届请示之后（%(earliest)s）"))
+    problems += approval.renomination_problems(data, ctx)
     problems += not_before(data, "reported_at", date_value(data, "committee_meeting_date"),
                            N_("报上级审查的日期不能早于支委会研究日期（%(earliest)s）"))
     return problems
 
 
+def _kept(case_data: Mapping[str, Any]) -> list[int]:
+    """The 委员 elected and not refused, while the seats of refused ones are nominated again (else none)."""
+    return [int(i) for i in case_data.get("elected_ids") or ()] if approval.refill(case_data) else []
+
+
+def refused_candidates(data, ctx: StepContext) -> list[Violation]:
+    """E04 after a refusal (``approve`` mode): the superior's refused 委员 are no candidates, its refused
+    书记/副书记 no intended officers."""
+    members = {int(i) for i in ctx.case_data.get("not_approved_member_ids") or ()}
+    officers = members | {int(i) for i in ctx.case_data.get("not_approved_officer_ids") or ()}
+    problems = []
+    if refused := [ctx.members[c].name for c in member_ids(data.get("candidate_ids")) if c in members]:
+        problems.append(violation("candidate_ids", N_("上级党组织不批准%(names)s任委员，不能再作为委员候选人"),
+                                  "shortlist", approval.SOURCE, names="、".join(refused)))
+    for field in ("secretary_candidate_id", "deputy_candidate_id"):
+        member = one_id(data.get(field))
+        if member in officers:
+            problems.append(violation(field, N_("上级党组织不批准%(name)s任书记、副书记，不能再作为书记、副书记人选"),
+                                      "shortlist", approval.SOURCE, name=ctx.members[member].name))
+    return problems
+
+
 def _elect_officers(data, ctx: StepContext) -> list[Violation]:
-    """E06: the new committee's first meeting elects the 书记 and 副书记 among its members (等额)."""
+    """E06: the new committee's first meeting elects the 书记 and 副书记 among its members (等额); never one
+    the superior refused as such."""
     committee = [int(i) for i in ctx.case_data.get("elected_ids") or ()]
     problems = committee_vote_problems(data, ctx, committee, int(ctx.case_data.get("deputy_seats") or 0))
+    problems += [violation(field, N_("上级党组织不批准%(name)s任书记、副书记：请另行选举"), "officers", approval.SOURCE,
+                           name=ctx.members[one_id(data.get(field))].name)
+                 for field in ("secretary_id", "deputy_id") if approval.refused_again(one_id(data.get(field)),
+                                                                                     ctx.case_data)]
     return problems + not_before(data, "meeting_date", ctx.case_date("election_date"),
                                  N_("新一届委员会第一次全体会议不能早于党员大会选举日期（%(earliest)s）"))
 
@@ -286,8 +322,11 @@ GUARDS = {
     "E06": _elect_officers,
     "E06b": _assembly_officers,
     "E07": _report,
-    "E07b": reply_guard("decided_on", "report_submitted_at", "decision", ("returned", "not_approved"), "opinion",
-                        N_("批复日期不能早于选举结果报告日期（%(earliest)s）")),
+    "E07b": approval.approval_guard(
+        reply_guard("decided_on", "report_submitted_at", "decision", ("returned", "not_approved"), "opinion",
+                    N_("批复日期不能早于选举结果报告日期（%(earliest)s）")),
+        lambda case: _committee(case), lambda case: approval.officer_posts(case.get("officers")),
+        lambda case: bool(case.get("has_committee"))),
     "E08": _archive,
 }
 
@@ -318,14 +357,17 @@ def _derive_prepare(data, ctx: StepContext) -> dict[str, Any]:
 
 
 def _derive_nominate(data, ctx: StepContext) -> dict[str, Any]:
+    """The shortlist and its first ballot: for every seat, or, after the superior refused 委员, for their seats
+    beside the 委员 it approved."""
     candidates = list(dict.fromkeys(member_ids(data.get("candidate_ids"))))
+    seats = approval.refill(ctx.case_data) or int(ctx.case_data.get("committee_seats") or 0)
     secretary, deputy = one_id(data.get("secretary_candidate_id")), one_id(data.get("deputy_candidate_id"))
     standing = ctx.members[secretary].party_standing_since
     return {"secretary_candidate_id": secretary, "deputy_candidate_id": deputy, "shortlist_ids": candidates,
             "secretary_candidate_name": ctx.members[secretary].name,
             "secretary_candidate_standing_since": standing.isoformat() if standing else None,
             "shortlist_reported_at": day(data, "reported_at"),
-            **first_ballot(candidates, int(ctx.case_data.get("committee_seats") or 0))}
+            **first_ballot(candidates, seats, _kept(ctx.case_data))}
 
 
 def _derive_assembly_officers(data, ctx: StepContext) -> dict[str, Any]:
@@ -360,8 +402,21 @@ DERIVERS = {
     "E06": _derive_officers,
     "E06b": _derive_assembly_officers,
     "E07": lambda data, ctx: {"report_submitted_at": day(data, "report_submitted_at")},
-    "E07b": lambda data, ctx: derive_approval(data, ctx, "term_started_on"),
+    "E07b": lambda data, ctx: {**derive_approval(data, ctx, "term_started_on"), **approval.derive_refusal(
+        data, ctx, _committee(ctx.case_data), [int(i) for i in ctx.case_data.get("shortlist_ids") or ()],
+        approval.officer_posts(ctx.case_data.get("officers")),
+        officers_nominated=not ctx.case_data.get("has_committee"))},
 }
+
+
+def officers_for_approval(case_data: Mapping[str, Any]) -> list[int]:
+    """The 书记 and 副书记 the superior approves at E07b, 书记 first (the picker of those it refuses)."""
+    return [member for _post, member in approval.by_post(approval.officer_posts(case_data.get("officers")))]
+
+
+def _committee(case_data: Mapping[str, Any]) -> list[int]:
+    """The 委员 of the new committee (none in a branch without one: its 党员大会 elected officers only)."""
+    return [int(i) for i in case_data.get("elected_ids") or ()] if case_data.get("has_committee") else []
 
 
 def step_key(step_code: str) -> str:
@@ -378,13 +433,19 @@ member_changes = no_member_changes
 
 
 def org_changes(step_code: str, data: Mapping[str, Any], case_data: Mapping[str, Any]) -> list:
-    """E07b approved: the new term starts and the committee's posts change (RULES.md §4.3 "New term")."""
-    if step_key(step_code) != "E07b" or data.get("decision") != "approved":
+    """E07b: the superior's decision, recorded in the words of the organisation's setting (§12 C16); approved,
+    the new term starts and the committee's posts change (RULES.md §4.3 "New term"), for the committee as
+    approved."""
+    if step_key(step_code) != "E07b":
         return []
-    unit_id, start = int(case_data["election_unit_id"]), case_data["term_started_on"]
+    unit_id = int(case_data["election_unit_id"])
     officers = case_data.get("officers") or {}
-    members = [int(i) for i in case_data.get("elected_ids") or ()]
-    return [StartTerm(unit_id, start), *position_changes(unit_id, start, officers, members)]
+    decision = approval.decision_record(unit_id, data, case_data, _committee(case_data),
+                                        approval.officer_posts(officers))
+    if data.get("decision") != "approved":
+        return decision
+    start, members = case_data["term_started_on"], [int(i) for i in case_data.get("elected_ids") or ()]
+    return [*decision, StartTerm(unit_id, start), *position_changes(unit_id, start, officers, members)]
 
 
 DueDates = tuple[date | None, date | None, date | None]
