@@ -29,7 +29,7 @@ from workflows.procedures.transfer import letter_valid_until
 from workflows.serialization import CaseSerializer
 from workflows.specs import load_definition
 
-from .bench_recruitment import BenchClock, Officer, build_app, consume_flashes, form_data, ms
+from .bench_recruitment import BenchClock, Officer, build_app, consume_flashes, form_data, ms, timed_start
 
 BPMN = Path(__file__).resolve().parents[1] / "bpmn" / "membership_transfer.bpmn"
 ACTORS = {"branch1": "branch1_secretary", "hospital": "hospital_org_member", "town": "town_org_member",
@@ -75,13 +75,8 @@ def add_members(app, count: int) -> list[int]:
 def run_case(app, clients, units, member_id, starts, completes, raws, definition, letter_issuer) -> str:
     twin = RawTransfer(definition, letter_issuer)
     data = transfer_answers("T01_request", clock.today(), {"member_id": member_id, "receiving_unit_id": units["town"]})
-    began = time.perf_counter()
-    response = clients["branch1"].post(f"/cases/new?process=membership_transfer&unit={units['branch1']}",
-                                       data=form_data(data))
-    starts.append(time.perf_counter() - began)
-    assert response.status_code == 302, response.get_data(as_text=True)[:500]
-    consume_flashes(clients["branch1"].client)
-    case_id = int(response.headers["Location"].rsplit("/", 1)[1])
+    case_id = timed_start(clients["branch1"], f"/cases/new?process=membership_transfer&unit={units['branch1']}",
+                          form_data(data), starts)
     unit_keys = {unit_id: key for key, unit_id in units.items()}
     while True:
         with app.app_context():
